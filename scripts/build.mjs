@@ -1,0 +1,29 @@
+// One build script, one bundle per entry point: the CLI, the column-lineage worker, the benchmark
+// and the unit tests. The extension client/server and webview bundles join this list as they land.
+import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const testEntries = readdirSync(join(root, 'test/unit'))
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => `test/unit/${f}`);
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await Promise.all([
+  build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { 'parseWorker': 'src/core/sql/parseWorker.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { bench: 'bench/bench.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: testEntries, outdir: 'dist/test', external: ['node:test'] }),
+]);

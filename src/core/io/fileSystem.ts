@@ -1,0 +1,41 @@
+// The core reads the workspace only through this interface, so tests run on in-memory workspaces
+// and the language server can serve unsaved editor buffers instead of the files on disk.
+
+export interface WorkspaceFileSystem {
+  /** Every file under the workspace root, as workspace-relative paths with forward slashes. */
+  listFiles(): Promise<string[]>;
+  /** The file's text, or undefined when it does not exist or cannot be read. */
+  readFile(path: string): Promise<string | undefined>;
+  /** Size in bytes, or undefined when the file does not exist. */
+  fileSize(path: string): Promise<number | undefined>;
+}
+
+/** A workspace held in memory: tests, and the server's overlay of unsaved buffers. */
+export class MemoryFileSystem implements WorkspaceFileSystem {
+  private readonly files: Map<string, string>;
+
+  constructor(files: Record<string, string> = {}) {
+    this.files = new Map(Object.entries(files));
+  }
+
+  set(path: string, text: string): void {
+    this.files.set(path, text);
+  }
+
+  delete(path: string): void {
+    this.files.delete(path);
+  }
+
+  async listFiles(): Promise<string[]> {
+    return [...this.files.keys()].sort();
+  }
+
+  async readFile(path: string): Promise<string | undefined> {
+    return this.files.get(path);
+  }
+
+  async fileSize(path: string): Promise<number | undefined> {
+    const text = this.files.get(path);
+    return text === undefined ? undefined : Buffer.byteLength(text);
+  }
+}
