@@ -1,7 +1,7 @@
 // One build script, one bundle per entry point: the CLI, the column-lineage worker, the benchmark
 // and the unit tests. The extension client/server and webview bundles join this list as they land.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +21,14 @@ const testEntries = readdirSync(join(root, 'test/unit'))
   .map((f) => `test/unit/${f}`);
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
+const bundles = {
+  cli: 'src/cli/main.ts',
+  parseWorker: 'src/core/sql/parseWorker.ts',
+  bench: 'bench/bench.ts',
+};
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' }),
-  build({ ...common, entryPoints: { 'parseWorker': 'src/core/sql/parseWorker.ts' }, outdir: 'dist' }),
-  build({ ...common, entryPoints: { bench: 'bench/bench.ts' }, outdir: 'dist' }),
-  build({ ...common, entryPoints: testEntries, outdir: 'dist/test', external: ['node:test'] }),
+  ...Object.entries(bundles)
+    .filter(([, file]) => existsSync(join(root, file)))
+    .map(([name, file]) => build({ ...common, entryPoints: { [name]: file }, outdir: 'dist' })),
+  build({ ...common, entryPoints: testEntries, outdir: 'dist/test' }),
 ]);

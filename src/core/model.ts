@@ -74,16 +74,16 @@ export type UpstreamRef =
   | { kind: 'name'; name: string } // any asset name or id (lineage.yml, exposures)
   | { kind: 'path'; path: string };
 
-/** SQL the column phase analyses for one asset. */
+/** SQL the column phase analyses: a whole file (plain SQL) or one dbt model. */
 export interface QuerySource {
-  /** The SQL as the database will see it (Jinja rendered). */
-  sql: string;
   /** The file the SQL came from, and its original text (positions map back to this). */
   path: string;
   originalText: string;
   dialect: string;
-  /** Upstream refs in the order ref()/source() rendered them, so rendered relation names map back. */
-  renderedRelations?: { relation: Relation; upstream: UpstreamRef }[];
+  /** A dbt model owns every statement of its file; plain SQL statements name their own targets. */
+  ownerId?: string;
+  /** The SQL as the database will see it; for dbt models it is rendered later, on demand. */
+  sql?: string;
 }
 
 /** A reference to an upstream column declared by hand (lineage.yml) rather than found in SQL. */
@@ -111,7 +111,6 @@ export interface AssetFact {
   /** True when `columns` is the full list (DDL, seed header), not just the documented ones. */
   columnsComplete?: boolean;
   upstream: UpstreamRef[];
-  query?: QuerySource;
   declaredColumnRefs?: DeclaredColumnRef[];
   /** Which reader made the fact; decides precedence when facts merge (see graph/assetMerge.ts). */
   origin: 'dbt' | 'manifest' | 'sql' | 'lineage_yml';
@@ -138,5 +137,6 @@ export interface FileFacts {
   path: string;
   assets: AssetFact[];
   changes: MigrationChange[];
+  queries: QuerySource[];
   diagnostics: Diagnostic[];
 }

@@ -1,0 +1,198 @@
+// Turns every dbt project in the workspace into facts: models (refs found in the Jinja AST without
+// rendering, so the table graph is quick), sources, seeds, snapshots, exposures and model docs.
+// Rendering waits for the column phase and goes through `DbtWorkspace.render`.
+import { createHash } from 'node:crypto';
+import type { AssetFact, Diagnostic, FileFacts, QuerySource, Relation, UpstreamRef } from '../model';
+import { normalizeDialect } from '../sql/sqlParser';
+import type { DbtProject } from './dbtProject';
+import { configFor, parseDbtProject, parseProfiles } from './dbtProject';
+import { parseDbtSchemaYaml } from './dbtYaml';
+import { parseSeedCsv } from './seeds';
+import { readManifestFacts } from './manifestFacts';
+import type { DbtRenderContext, MacroLibrary } from './jinjaRender';
+import { extractJinjaRefs, loadMacros, renderDbtSql, resolveSchemaName } from './jinjaRender';
+import { modelFact, snapshotName } from './dbtFacts';
+import { projectFiles, type ProjectFiles } from './projectFiles';
+
+export interface DbtRenderOutcome {
+  sql?: string;
+  renderedRelations: { relation: Relation; upstream: UpstreamRef }[];
+  diagnostics: Diagnostic[];
+}
+
+export interface DbtProjectState {
+  project: DbtProject;
+  target: DbtRenderContext['target'];
+  macros: MacroLibrary;
+  /** Changes whenever anything a render depends on changes: the cache key's context part. */
+  contextHash: string;
+  relations: Map<string, Relation>; // model/seed/snapshot name → relation
+  sources: Map<string, Relation>; // "source.table" → relation
+}
+
+export interface DbtWorkspace {
+  files: FileFacts[];
+  projects: DbtProjectState[];
+  /** Paths that belong to a dbt project and must not be read again as plain SQL. */
+  owns(path: string): boolean;
+  render(query: QuerySource): DbtRenderOutcome;
+  contextHashOf(query: QuerySource): string;
+}
+
+export type ReadText = (path: string) => Promise<string | undefined>;
+
+export async function readDbtWorkspace(allFiles: string[], read: ReadText, defaultDialect: string): Promise<DbtWorkspace> {
+  const files: FileFacts[] = [];
+  const states: DbtProjectState[] = [];
+  const owned: string[] = [];
+  const byQueryPath = new Map<string, { state: DbtProjectState; fact: AssetFact }>();
+  for (const projectPath of allFiles.filter((f) => f === 'dbt_project.yml' || f.endsWith('/dbt_project.yml'))) {
+    const text = await read(projectPath);
+    const parsed = parseDbtProject(projectPath, text ?? '');
+    if (!parsed.project) {
+      files.push({ path: projectPath, assets: [], changes: [], queries: [], diagnostics: parsed.diagnostics });
+      continue;
+    }
+    const pf = projectFiles(parsed.project, allFiles);
+    owned.push(...pf.ownedPrefixes);
+    const state = await readProject(parsed.project, pf, read, defaultDialect, files, parsed.diagnostics);
+    states.push(state);
+    for (const f of files) for (const fact of f.assets) if (fact.asset_type === 'dbt_model' || fact.asset_type === 'dbt_snapshot') byQueryPath.set(fact.location?.path ?? '', { state, fact });
+  }
+  return {
+    files,
+    projects: states,
+    owns: (path) => owned.some((p) => path === p || path.startsWith(p)),
+    render: (q) => {
+      const hit = byQueryPath.get(q.path);
+      return hit ? renderModel(hit.state, hit.fact, q.originalText) : { renderedRelations: [], diagnostics: [] };
+    },
+    contextHashOf: (q) => byQueryPath.get(q.path)?.state.contextHash ?? '',
+  };
+}
+
+async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText, defaultDialect: string, out: FileFacts[], diagnostics: Diagnostic[]): Promise<DbtProjectState> {
+  const profileText = pf.profiles ? await read(pf.profiles) : undefined;
+  const profile = profileText ? parseProfiles(profileText, project.profile, pf.profiles) : { diagnostics: [] };
+  diagnostics.push(...profile.diagnostics);
+  const target = profile.target ?? { name: 'dev', schema: 'analytics', database: '', type: defaultDialect };
+  const macroFiles = [];
+  for (const path of pf.macros) macroFiles.push({ path, text: (await read(path)) ?? '' });
+  const loaded = loadMacros(macroFiles);
+  for (const d of loaded.diagnostics) diagnostics.push({ path: d.path, line: d.line, column: d.column, severity: 'warning', code: d.code, message: d.message });
+  const state: DbtProjectState = { project, target, macros: loaded.library, contextHash: '', relations: new Map(), sources: new Map() };
+  const dialect = normalizeDialect(target.type);
+  const scheme = target.type || 'warehouse';
+  const schemaCtx = { target, macros: loaded.library, vars: project.vars, env: {}, projectName: project.name };
+  const facts: AssetFact[] = [];
+  const fileOut = (path: string): FileFacts => {
+    const f: FileFacts = { path, assets: [], changes: [], queries: [], diagnostics: [] };
+    out.push(f);
+    return f;
+  };
+  fileOut(pf.projectFile).diagnostics.push(...diagnostics);
+
+  // YAML first: model docs and configs written there apply to the SQL files read next.
+  const docs = new Map<string, { columns: AssetFact['columns']; description?: string; config?: Record<string, unknown> }>();
+  for (const path of pf.yaml) {
+    const y = parseDbtSchemaYaml(path, (await read(path)) ?? '');
+    const f = fileOut(path);
+    f.diagnostics.push(...y.diagnostics);
+    for (const m of [...y.models, ...y.seeds, ...y.snapshots]) docs.set(m.name.toLowerCase(), { columns: m.columns, description: m.description, config: m.config });
+    for (const s of y.sources) {
+      const relation: Relation = { database: s.database ?? (target.database || undefined), schema: s.schema, name: s.identifier };
+      state.sources.set(`${s.sourceName}.${s.tableName}`.toLowerCase(), relation);
+      const fact: AssetFact = {
+        id: `source.${project.name}.${s.sourceName}.${s.tableName}`,
+        asset_type: 'table',
+        name: s.tableName,
+        aliases: [`${s.sourceName}.${s.tableName}`],
+        source_ref: `${scheme}://${[relation.database, relation.schema, relation.name].filter(Boolean).join('/')}`,
+        relation,
+        location: s.location,
+        columns: s.columns,
+        upstream: [],
+        origin: 'dbt',
+        meta: { description: s.description, source: s.sourceName, project: project.name },
+      };
+      f.assets.push(fact);
+      facts.push(fact);
+    }
+    for (const e of y.exposures) {
+      const fact: AssetFact = { id: `exposure.${project.name}.${e.name}`, asset_type: 'dbt_exposure', name: e.name, source_ref: e.url ?? path, location: e.location, upstream: e.dependsOn, origin: 'dbt', meta: { description: e.description, owner: e.owner, type: e.type, label: e.label } };
+      f.assets.push(fact);
+    }
+  }
+
+  for (const path of pf.seeds) {
+    const name = stem(path);
+    const seed = parseSeedCsv(path, (await read(path)) ?? '');
+    const cfg = { ...configFor(project.seedConfig, project.name, pf.folders(path)), ...(docs.get(name.toLowerCase())?.config ?? {}) };
+    const relation = relationFor(cfg, name, target, schemaCtx);
+    state.relations.set(name.toLowerCase(), relation);
+    const docCols = docs.get(name.toLowerCase())?.columns ?? [];
+    const columns = seed.columns.map((c) => ({ ...(docCols.find((d) => d.name.toLowerCase() === c.name.toLowerCase()) ?? {}), ...c }));
+    const f = fileOut(path);
+    f.diagnostics.push(...seed.diagnostics);
+    f.assets.push({ id: `seed.${project.name}.${name}`, asset_type: 'dbt_seed', name, source_ref: path, relation, location: { path, line: 1, column: 1 }, columns, columnsComplete: columns.length > 0, upstream: [], origin: 'dbt' });
+  }
+
+  for (const path of [...pf.models, ...pf.snapshots]) {
+    const text = (await read(path)) ?? '';
+    const extracted = extractJinjaRefs(text);
+    const isSnapshot = pf.snapshots.includes(path);
+    const name = (isSnapshot ? snapshotName(text) : undefined) ?? stem(path);
+    const doc = docs.get(name.toLowerCase());
+    const tree = isSnapshot ? project.snapshotConfig : project.modelConfig;
+    const cfg = { ...configFor(tree, project.name, pf.folders(path)), ...(doc?.config ?? {}), ...extracted.config };
+    if (cfg.enabled === false) continue;
+    const relation = isSnapshot ? { database: target.database || undefined, schema: String(cfg.target_schema ?? target.schema), name: String(cfg.alias ?? name) } : relationFor(cfg, name, target, schemaCtx);
+    state.relations.set(name.toLowerCase(), relation);
+    const f = fileOut(path);
+    for (const d of extracted.diagnostics) f.diagnostics.push({ path, line: d.line, column: d.column, severity: 'warning', code: d.code, message: d.message });
+    const fact = modelFact(project.name, name, path, isSnapshot, relation, extracted.upstream, doc, cfg);
+    f.assets.push(fact);
+    f.queries.push({ path, originalText: text, dialect, ownerId: fact.id });
+  }
+  if (pf.manifest) {
+    const text = await read(pf.manifest);
+    if (text) out.push(readManifestFacts(pf.manifest, text, project.name, scheme));
+  }
+  state.contextHash = contextHash(state, macroFiles);
+  return state;
+}
+
+function relationFor(cfg: Record<string, unknown>, name: string, target: DbtProjectState['target'], ctx: Parameters<typeof resolveSchemaName>[1]): Relation {
+  const custom = typeof cfg.schema === 'string' ? cfg.schema : undefined;
+  const database = typeof cfg.database === 'string' ? cfg.database : target.database || undefined;
+  return { database, schema: resolveSchemaName(custom, ctx), name: typeof cfg.alias === 'string' ? cfg.alias : name };
+}
+
+function renderModel(state: DbtProjectState, fact: AssetFact, text: string): DbtRenderOutcome {
+  const ctx: DbtRenderContext = {
+    projectName: state.project.name,
+    target: state.target,
+    vars: state.project.vars,
+    env: {},
+    macros: state.macros,
+    resolveRef: (name) => state.relations.get(name.toLowerCase()),
+    resolveSource: (source, table) => state.sources.get(`${source}.${table}`.toLowerCase()),
+    thisRelation: fact.relation ?? { name: fact.name },
+  };
+  const r = renderDbtSql(text, ctx);
+  const path = fact.location?.path ?? '';
+  const diagnostics: Diagnostic[] = r.diagnostics.map((d) => ({ path, line: d.line, column: d.column, severity: d.code === 'unknown-macro' ? 'info' : 'warning', code: d.code, message: d.message }));
+  return { sql: r.sql, renderedRelations: r.renderedRelations, diagnostics };
+}
+
+function contextHash(state: DbtProjectState, macros: { path: string; text: string }[]): string {
+  const h = createHash('sha1');
+  h.update(JSON.stringify([state.project.vars, state.target, [...state.relations], [...state.sources]]));
+  for (const m of macros) h.update(m.text);
+  return h.digest('base64url');
+}
+
+function stem(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+}

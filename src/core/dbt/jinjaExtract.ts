@@ -1,0 +1,208 @@
+// Static extraction of ref()/source()/config() calls from the engine's AST, without rendering.
+// This is the fast path for the table-level graph and the fallback when a render fails.
+
+import { parse } from '@huggingface/jinja';
+import type { UpstreamRef } from '../model';
+import type { CompiledTemplate, JProgram, JToken, Loc, TagInfo } from './jinjaSource';
+
+export interface JinjaDiagnostic {
+  line: number;
+  column?: number;
+  message: string;
+  code: string;
+}
+
+export interface Extraction {
+  upstream: UpstreamRef[];
+  config: Record<string, unknown>;
+  diagnostics: JinjaDiagnostic[];
+}
+
+/** Appends an upstream reference unless an equal one is already listed; returns whether it was new. */
+export function pushUpstream(list: UpstreamRef[], seen: Set<string>, ref: UpstreamRef): boolean {
+  const key = JSON.stringify(ref);
+  if (seen.has(key)) return false;
+  seen.add(key);
+  list.push(ref);
+  return true;
+}
+
+/** Builds the upstream reference of a ref() call from its evaluated arguments. */
+export function refUpstream(positional: unknown[], version: unknown): UpstreamRef | undefined {
+  const strings = positional.filter((a): a is string => typeof a === 'string');
+  if (strings.length === 0 || strings.length !== positional.length) return undefined;
+  const [pkg, name] = strings.length >= 2 ? [strings[0], strings[1]] : [undefined, strings[0]];
+  const ref: UpstreamRef = { kind: 'ref', name };
+  if (pkg !== undefined) ref.package = pkg;
+  if (version !== undefined && version !== null) ref.version = String(version);
+  return ref;
+}
+
+const NOT_LITERAL = Symbol('not literal');
+const NAMED_CONSTANTS = new Map<string, unknown>([
+  ['true', true],
+  ['True', true],
+  ['false', false],
+  ['False', false],
+  ['none', null],
+  ['None', null],
+]);
+
+interface AnyNode {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** The value of a literal expression (strings, numbers, lists, dicts, true/false/none), else NOT_LITERAL. */
+function literalValue(node: AnyNode): unknown {
+  switch (node.type) {
+    case 'StringLiteral':
+    case 'IntegerLiteral':
+    case 'FloatLiteral':
+      return node.value;
+    case 'Identifier':
+      return NAMED_CONSTANTS.has(node.value as string) ? NAMED_CONSTANTS.get(node.value as string) : NOT_LITERAL;
+    case 'ArrayLiteral':
+    case 'TupleLiteral': {
+      const items = (node.value as AnyNode[]).map(literalValue);
+      return items.includes(NOT_LITERAL) ? NOT_LITERAL : items;
+    }
+    case 'ObjectLiteral':
+      return objectLiteral(node.value as Map<AnyNode, AnyNode>);
+    default:
+      return NOT_LITERAL;
+  }
+}
+
+function objectLiteral(entries: Map<AnyNode, AnyNode>): unknown {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) {
+    const key = literalValue(k);
+    const value = literalValue(v);
+    if (typeof key !== 'string' || value === NOT_LITERAL) return NOT_LITERAL;
+    out[key] = value;
+  }
+  return out;
+}
+
+class Extractor {
+  readonly result: Extraction = { upstream: [], config: {}, diagnostics: [] };
+  private readonly seen = new Set<string>();
+  private loc: Loc = { line: 1, column: 1 };
+
+  constructor(private readonly lines?: WeakMap<object, Loc>) {}
+
+  /** Visits every node in document order; node fields are declared in source order. */
+  walk(value: unknown): void {
+    if (Array.isArray(value)) {
+      for (const item of value) this.walk(item);
+    } else if (value instanceof Map) {
+      for (const [k, v] of value) {
+        this.walk(k);
+        this.walk(v);
+      }
+    } else if (value && typeof value === 'object' && typeof (value as AnyNode).type === 'string') {
+      const node = value as AnyNode;
+      this.loc = this.lines?.get(node) ?? this.loc;
+      if (node.type === 'CallExpression') this.visitCall(node);
+      for (const key of Object.keys(node)) if (key !== 'type') this.walk(node[key]);
+    }
+  }
+
+  private visitCall(node: AnyNode): void {
+    const callee = node.callee as AnyNode;
+    if (callee.type !== 'Identifier') return;
+    const name = callee.value as string;
+    if (name !== 'ref' && name !== 'source' && name !== 'config') return;
+    const positional: unknown[] = [];
+    const kwargs: Record<string, unknown> = {};
+    for (const arg of node.args as AnyNode[]) {
+      if (arg.type === 'KeywordArgumentExpression') {
+        kwargs[(arg.key as AnyNode).value as string] = literalValue(arg.value as AnyNode);
+      } else {
+        positional.push(literalValue(arg));
+      }
+    }
+    if (name === 'config') this.addConfig(positional, kwargs);
+    else this.addUpstream(name, positional, kwargs);
+  }
+
+  private addConfig(positional: unknown[], kwargs: Record<string, unknown>): void {
+    for (const [key, value] of Object.entries(kwargs)) if (value !== NOT_LITERAL) this.result.config[key] = value;
+    for (const value of positional) if (value && typeof value === 'object' && !Array.isArray(value)) Object.assign(this.result.config, value);
+  }
+
+  private addUpstream(name: string, positional: unknown[], kwargs: Record<string, unknown>): void {
+    const version = kwargs.v ?? kwargs.version;
+    const ref =
+      name === 'ref'
+        ? version === NOT_LITERAL ? undefined : refUpstream(positional, version)
+        : positional.length === 2 && positional.every((a) => typeof a === 'string')
+          ? ({ kind: 'source', source: positional[0] as string, table: positional[1] as string } as const)
+          : undefined;
+    if (ref) pushUpstream(this.result.upstream, this.seen, ref);
+    else this.diagnose(`${name}() with non-literal arguments is only resolved by rendering`, 'jinja-dynamic-ref');
+  }
+
+  at(loc: Loc): void {
+    this.loc = loc;
+  }
+
+  diagnose(message: string, code: string, loc: Loc = this.loc): void {
+    this.result.diagnostics.push({ line: loc.line, column: loc.column, message, code });
+  }
+}
+
+/** Extracts calls from a parsed template. */
+export function extractFromProgram(program: JProgram, lines: WeakMap<object, Loc>): Extraction {
+  const extractor = new Extractor(lines);
+  extractor.walk(program.body);
+  return extractor.result;
+}
+
+/**
+ * Tolerant path for templates that do not parse: within each tag's tokens, every
+ * `ref(`/`source(`/`config(` call up to its closing parenthesis is parsed on its own.
+ */
+export function extractFromTags(compiled: CompiledTemplate): Extraction {
+  const extractor = new Extractor();
+  for (const tag of compiled.tags) {
+    extractor.at(tag.loc);
+    for (const call of callSlices(tag)) {
+      try {
+        const program = parse([{ value: '{{', type: 'OpenExpression' }, ...call, { value: '}}', type: 'CloseExpression' }]);
+        extractor.walk(program.body);
+      } catch {
+        // A call that does not parse even on its own carries no usable reference.
+      }
+    }
+  }
+  if (compiled.error) {
+    const { line, column, message } = compiled.error;
+    extractor.diagnose(message, 'jinja-parse', { line, column });
+  }
+  return extractor.result;
+}
+
+function callSlices(tag: TagInfo): JToken[][] {
+  const out: JToken[][] = [];
+  const toks = tag.tokens;
+  for (let i = 0; i + 1 < toks.length; i++) {
+    const isCall = toks[i].type === 'Identifier' && ['ref', 'source', 'config'].includes(toks[i].value);
+    if (!isCall || toks[i + 1].type !== 'OpenParen' || toks[i - 1]?.type === 'Dot') continue;
+    const end = closingParen(toks, i + 1);
+    if (end > 0) out.push(toks.slice(i, end + 1));
+  }
+  return out;
+}
+
+function closingParen(toks: JToken[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < toks.length; i++) {
+    const type = toks[i].type;
+    if (type === 'OpenParen' || type === 'OpenSquareBracket' || type === 'OpenCurlyBracket') depth++;
+    else if (type === 'CloseParen' || type === 'CloseSquareBracket' || type === 'CloseCurlyBracket') depth--;
+    if (depth === 0) return i;
+  }
+  return -1;
+}

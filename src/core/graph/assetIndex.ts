@@ -1,0 +1,169 @@
+// Joins the facts of all readers into assets: one physical relation is one asset whichever tool
+// names it (a dbt source, a CREATE TABLE in a migration and a lineage.yml entry for the same
+// table merge), and every asset can be found by id, name, alias, relation or file path.
+import type { AssetFact, AssetType, ColumnInfo, Location, Relation } from '../model';
+import { relationKey } from '../sql/queryIr';
+
+export interface Asset {
+  id: string;
+  name: string;
+  asset_type: AssetType;
+  source_ref: string;
+  aliases: string[];
+  relation?: Relation;
+  location?: Location;
+  /** Every file that describes the asset (model SQL, its YAML, the DDL that creates it). */
+  paths: string[];
+  columns: ColumnInfo[];
+  columnsComplete: boolean;
+  facts: AssetFact[];
+  meta: Record<string, unknown>;
+}
+
+// When facts merge, the richer tool names the asset: a dbt source keeps its dbt name even when
+// a migration also creates the table.
+const ORIGIN_RANK: Record<AssetFact['origin'], number> = { dbt: 4, manifest: 3, lineage_yml: 2, sql: 1 };
+const TYPE_RANK: Partial<Record<string, number>> = { dbt_model: 5, dbt_seed: 5, dbt_snapshot: 5, view: 3, table: 2 };
+
+export class AssetIndex {
+  readonly assets: Asset[] = [];
+  private readonly byId = new Map<string, Asset>();
+  private readonly byRelation = new Map<string, Asset[]>();
+  private readonly byName = new Map<string, Asset[]>();
+
+  /** Adds a fact, merging it into an existing asset for the same id or physical relation. */
+  add(fact: AssetFact): Asset {
+    const existing = this.byId.get(fact.id) ?? (fact.relation ? this.exactRelation(fact.relation) : undefined);
+    if (existing) {
+      this.merge(existing, fact);
+      return existing;
+    }
+    const asset: Asset = {
+      id: fact.id,
+      name: fact.name,
+      asset_type: fact.asset_type,
+      source_ref: fact.source_ref,
+      aliases: [...(fact.aliases ?? [])],
+      relation: fact.relation,
+      location: fact.location,
+      paths: fact.location ? [fact.location.path] : [],
+      columns: fact.columns ? [...fact.columns] : [],
+      columnsComplete: !!fact.columnsComplete,
+      facts: [fact],
+      meta: { ...(fact.meta ?? {}) },
+    };
+    this.assets.push(asset);
+    this.register(asset, fact);
+    return asset;
+  }
+
+  private merge(asset: Asset, fact: AssetFact): void {
+    const lead = asset.facts[0];
+    const takesLead = rank(fact) > rank(lead);
+    asset.facts.push(fact);
+    if (takesLead) {
+      asset.aliases.push(asset.name);
+      asset.name = fact.name;
+      asset.asset_type = fact.asset_type;
+      asset.source_ref = fact.source_ref;
+      asset.location = fact.location ?? asset.location;
+      asset.facts.sort((a, b) => rank(b) - rank(a));
+    }
+    asset.aliases.push(...(fact.aliases ?? []), fact.name, fact.id);
+    asset.aliases = [...new Set(asset.aliases)].filter((a) => a !== asset.name);
+    if (fact.location && !asset.paths.includes(fact.location.path)) asset.paths.push(fact.location.path);
+    asset.relation = asset.relation ?? fact.relation;
+    mergeColumns(asset, fact.columns ?? [], !!fact.columnsComplete);
+    Object.assign(asset.meta, fact.meta ?? {});
+    this.register(asset, fact);
+  }
+
+  private register(asset: Asset, fact: AssetFact): void {
+    this.byId.set(fact.id, asset);
+    for (const name of [fact.name, ...(fact.aliases ?? [])]) push(this.byName, name.toLowerCase(), asset);
+    if (fact.relation) {
+      for (const key of relationKeys(fact.relation)) push(this.byRelation, key, asset);
+    }
+  }
+
+  private exactRelation(r: Relation): Asset | undefined {
+    const list = this.byRelation.get(relationKey(r));
+    return list?.length === 1 ? list[0] : undefined;
+  }
+
+  get(id: string): Asset | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The asset a relation names: most specific key first; a bare name only when it is unique. */
+  findRelation(r: Relation): Asset | undefined {
+    for (const key of lookupKeys(r)) {
+      const list = this.byRelation.get(key);
+      if (!list) continue;
+      const unique = [...new Set(list)];
+      if (unique.length === 1) return unique[0];
+    }
+    return undefined;
+  }
+
+  /** Assets answering to a name as typed on the command line: id, name, alias, relation. */
+  lookup(name: string): Asset[] {
+    const byId = this.byId.get(name);
+    if (byId) return [byId];
+    const found = new Set<Asset>(this.byName.get(name.toLowerCase()) ?? []);
+    if (found.size === 0) {
+      const parts = name.split('.');
+      const rel: Relation = parts.length >= 3 ? { database: parts[0], schema: parts[1], name: parts.slice(2).join('.') } : parts.length === 2 ? { schema: parts[0], name: parts[1] } : { name };
+      for (const a of this.byRelation.get(relationKey(rel)) ?? []) found.add(a);
+    }
+    return [...found];
+  }
+
+  byNameOnly(name: string): Asset[] {
+    return [...new Set(this.byName.get(name.toLowerCase()) ?? [])];
+  }
+}
+
+function rank(f: AssetFact): number {
+  return ORIGIN_RANK[f.origin] * 10 + (TYPE_RANK[f.asset_type] ?? 0);
+}
+
+/**
+ * The keys a name is looked up by. A qualified name never falls back to the bare table name:
+ * `analytics.orders` is not `raw.orders`. A database part may be missing on either side.
+ */
+function lookupKeys(r: Relation): string[] {
+  if (!r.schema) return [r.name.toLowerCase()];
+  const keys = [relationKey({ schema: r.schema, name: r.name })];
+  if (r.database) keys.unshift(relationKey(r));
+  return keys;
+}
+
+/** Every key an asset is registered under: db.schema.name, schema.name and the bare name. */
+export function relationKeys(r: Relation): string[] {
+  const keys: string[] = [];
+  if (r.database && r.schema) keys.push(relationKey(r));
+  if (r.schema) keys.push(relationKey({ schema: r.schema, name: r.name }));
+  keys.push(r.name.toLowerCase());
+  return keys;
+}
+
+function mergeColumns(asset: Asset, columns: ColumnInfo[], complete: boolean): void {
+  for (const col of columns) {
+    const mine = asset.columns.find((c) => c.name.toLowerCase() === col.name.toLowerCase());
+    if (!mine) asset.columns.push({ ...col });
+    else {
+      mine.type = mine.type ?? col.type;
+      mine.description = mine.description ?? col.description;
+      mine.tests = mine.tests ?? col.tests;
+      mine.location = mine.location ?? col.location;
+    }
+  }
+  asset.columnsComplete = asset.columnsComplete || complete;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

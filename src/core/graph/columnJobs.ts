@@ -1,0 +1,52 @@
+// Prepares the column phase's input: each SQL source rendered (dbt) and analysed, from the cache
+// when its content and context are unchanged, otherwise parsed — in workers when there are many.
+import type { Diagnostic, QuerySource } from '../model';
+import type { DbtWorkspace } from '../dbt/dbtReader';
+import type { AnalysisCache, CachedAnalysis } from '../cache/analysisCache';
+import { cacheKey } from '../cache/analysisCache';
+import { analyzeMany } from '../sql/parsePool';
+import type { ParseJob, PoolOptions } from '../sql/parsePool';
+import type { ColumnJob } from './columnPhase';
+
+export async function buildColumnJobs(
+  queries: QuerySource[],
+  dbt: DbtWorkspace | undefined,
+  cache: AnalysisCache,
+  pool: PoolOptions,
+): Promise<{ jobs: ColumnJob[]; diagnostics: Diagnostic[]; parsed: number; cached: number }> {
+  const diagnostics: Diagnostic[] = [];
+  const entries: { q: QuerySource; key: string; hit?: CachedAnalysis; pending?: Omit<CachedAnalysis, 'analysis'> & { sql: string } }[] = [];
+  const toParse: ParseJob[] = [];
+  for (const q of queries) {
+    const key = cacheKey(q.ownerId ? 'dbt' : 'sql', q.dialect, dbt && q.ownerId ? dbt.contextHashOf(q) : '', q.originalText);
+    const hit = cache.get(key);
+    if (hit) {
+      entries.push({ q, key, hit });
+      continue;
+    }
+    if (q.ownerId && dbt) {
+      const r = dbt.render(q);
+      const pending = { sql: r.sql ?? '', renderedRelations: r.renderedRelations, renderDiagnostics: r.diagnostics };
+      entries.push({ q, key, pending });
+      if (r.sql !== undefined) toParse.push({ key, sql: r.sql, dialect: q.dialect });
+    } else {
+      entries.push({ q, key, pending: { sql: q.sql ?? q.originalText } });
+      toParse.push({ key, sql: q.sql ?? q.originalText, dialect: q.dialect });
+    }
+  }
+  const analyses = await analyzeMany(toParse, pool);
+  const jobs: ColumnJob[] = [];
+  for (const e of entries) {
+    let value = e.hit;
+    if (!value && e.pending) {
+      const analysis = analyses.get(e.key) ?? { statements: [] };
+      const failed = analysis.statements.some((s) => s.failure);
+      value = { analysis, renderedRelations: e.pending.renderedRelations, renderDiagnostics: e.pending.renderDiagnostics, sql: failed ? e.pending.sql : undefined };
+      cache.set(e.key, value);
+    }
+    if (!value) continue;
+    diagnostics.push(...(value.renderDiagnostics ?? []));
+    jobs.push({ path: e.q.path, originalText: e.q.originalText, sql: value.sql ?? e.q.originalText, analysis: value.analysis, ownerId: e.q.ownerId, renderedRelations: value.renderedRelations });
+  }
+  return { jobs, diagnostics, parsed: toParse.length, cached: entries.length - toParse.length };
+}

@@ -1,0 +1,45 @@
+// Exact positions of column names in a file. node-sql-parser gives no positions for bare column
+// references, so the positions come from our own token scan of the original file (Jinja blocks,
+// strings and comments skipped); one scan per file serves every lookup.
+import type { Location } from '../model';
+import { tokenizeSql } from '../sql/tokenizer';
+
+export class IdentifierIndex {
+  private readonly byName = new Map<string, { offset: number; line: number; column: number }[]>();
+
+  constructor(readonly path: string, text: string) {
+    for (const t of tokenizeSql(text)) {
+      if (t.kind !== 'word' && t.kind !== 'quoted') continue;
+      const key = t.value.toLowerCase();
+      const list = this.byName.get(key);
+      const pos = { offset: t.start, line: t.line, column: t.column };
+      if (list) list.push(pos);
+      else this.byName.set(key, [pos]);
+    }
+  }
+
+  /** Where `name` is written, optionally only inside [from, to). */
+  find(name: string, from = 0, to = Number.MAX_SAFE_INTEGER): Location[] {
+    const list = this.byName.get(name.toLowerCase()) ?? [];
+    return list.filter((p) => p.offset >= from && p.offset < to).map((p) => ({ path: this.path, line: p.line, column: p.column }));
+  }
+}
+
+/**
+ * A line of rendered SQL mapped to the template line it came from. Rendering keeps most lines as
+ * written, so the nearest template line with the same text is the source; otherwise the line
+ * number is kept, clamped to the template.
+ */
+export function mapRenderedLine(rendered: string, original: string, line: number): number {
+  const renderedLines = rendered.split('\n');
+  const target = (renderedLines[line - 1] ?? '').trim();
+  const originalLines = original.split('\n');
+  if (target) {
+    let best = -1;
+    originalLines.forEach((l, i) => {
+      if (l.trim() === target && (best < 0 || Math.abs(i + 1 - line) < Math.abs(best - line))) best = i + 1;
+    });
+    if (best > 0) return best;
+  }
+  return Math.max(1, Math.min(line, originalLines.length));
+}

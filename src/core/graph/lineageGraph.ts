@@ -1,0 +1,113 @@
+// The joined graph: table-level edges between assets and column-level references with their
+// usage, confidence and positions. Everything a front end shows is a query over this.
+import type { ColumnUsage, Confidence, Location } from '../model';
+import { FLOW_USAGES } from '../model';
+
+export interface Edge {
+  from: string; // upstream asset id
+  to: string; // downstream asset id
+  confidence: Confidence;
+}
+
+/** One asset's use of one upstream column. */
+export interface ColumnReference {
+  consumer: string; // asset id
+  upstream: string; // asset id
+  column: string; // the upstream column's name
+  usage: ColumnUsage;
+  confidence: Confidence;
+  /** For flows: the consumer's output column the value goes into. */
+  outputColumn?: string;
+  locations: Location[];
+}
+
+export class LineageGraph {
+  private readonly down = new Map<string, Map<string, Edge>>();
+  private readonly up = new Map<string, Map<string, Edge>>();
+  readonly references: ColumnReference[] = [];
+  private readonly refsByUpstream = new Map<string, ColumnReference[]>();
+
+  addEdge(from: string, to: string, confidence: Confidence): void {
+    if (from === to) return;
+    const existing = this.down.get(from)?.get(to);
+    // An explicit dependency wins over an inferred one between the same two assets.
+    if (existing && (existing.confidence === 'explicit' || confidence === 'inferred')) return;
+    const edge: Edge = { from, to, confidence };
+    mapOf(this.down, from).set(to, edge);
+    mapOf(this.up, to).set(from, edge);
+  }
+
+  addReference(ref: ColumnReference): void {
+    this.references.push(ref);
+    const list = this.refsByUpstream.get(ref.upstream);
+    if (list) list.push(ref);
+    else this.refsByUpstream.set(ref.upstream, [ref]);
+    this.addEdge(ref.upstream, ref.consumer, ref.confidence);
+  }
+
+  downstreamOf(id: string): Edge[] {
+    return [...(this.down.get(id)?.values() ?? [])];
+  }
+
+  upstreamOf(id: string): Edge[] {
+    return [...(this.up.get(id)?.values() ?? [])];
+  }
+
+  /** Every reference to a column of `upstreamId` (all columns when `column` is omitted). */
+  referencesTo(upstreamId: string, column?: string): ColumnReference[] {
+    const list = this.refsByUpstream.get(upstreamId) ?? [];
+    if (column === undefined) return list;
+    const c = column.toLowerCase();
+    return list.filter((r) => r.column.toLowerCase() === c);
+  }
+
+  /** References whose value flows into an output column (projection lineage). */
+  flowsInto(consumerId: string): ColumnReference[] {
+    return this.references.filter((r) => r.consumer === consumerId && FLOW_USAGES.has(r.usage));
+  }
+
+  get edgeCount(): number {
+    let n = 0;
+    for (const m of this.down.values()) n += m.size;
+    return n;
+  }
+
+  /** Distinct (upstream column → output column) flows: the column-level edges. */
+  get columnEdgeCount(): number {
+    const seen = new Set<string>();
+    for (const r of this.references) {
+      if (r.outputColumn && FLOW_USAGES.has(r.usage)) seen.add(`${r.upstream}|${r.column.toLowerCase()}|${r.consumer}|${r.outputColumn.toLowerCase()}`);
+    }
+    return seen.size;
+  }
+
+  /** Asset ids in dependency order (upstream first); members of a cycle come last, in any order. */
+  topologicalOrder(ids: string[]): { order: string[]; cyclic: string[] } {
+    const indegree = new Map<string, number>(ids.map((id) => [id, 0]));
+    for (const id of ids) for (const e of this.downstreamOf(id)) if (indegree.has(e.to)) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
+    const queue = ids.filter((id) => indegree.get(id) === 0);
+    const order: string[] = [];
+    while (queue.length) {
+      const id = queue.pop() as string;
+      order.push(id);
+      for (const e of this.downstreamOf(id)) {
+        const d = indegree.get(e.to);
+        if (d === undefined) continue;
+        indegree.set(e.to, d - 1);
+        if (d - 1 === 0) queue.push(e.to);
+      }
+    }
+    const done = new Set(order);
+    const cyclic = ids.filter((id) => !done.has(id));
+    return { order: [...order, ...cyclic], cyclic };
+  }
+}
+
+function mapOf<K, V>(m: Map<K, Map<string, V>>, k: K): Map<string, V> {
+  let inner = m.get(k);
+  if (!inner) {
+    inner = new Map();
+    m.set(k, inner);
+  }
+  return inner;
+}

@@ -1,0 +1,176 @@
+// The core's one entry point: createLineageIndex(fs, options) reads a workspace through the
+// file-system interface and answers lineage, column and impact questions over it. Two phases:
+// the table graph (token-level and Jinja-AST reads, fast) and the column phase (render, parse,
+// resolve in dependency order; parsing cached by content hash and spread over workers).
+import type { AssetFact, Diagnostic, FileFacts, MigrationChange, ProposedChange, Relation, UpstreamRef } from './model';
+import type { WorkspaceFileSystem } from './io/fileSystem';
+import { AssetIndex } from './graph/assetIndex';
+import type { Asset } from './graph/assetIndex';
+import { LineageGraph } from './graph/lineageGraph';
+import { runColumnPhase } from './graph/columnPhase';
+import { buildColumnJobs } from './graph/columnJobs';
+import { addDeclaredReferences } from './graph/declaredReferences';
+import { readWorkspaceFacts } from './readers/workspaceReader';
+import type { DbtWorkspace } from './dbt/dbtReader';
+import type { AnalysisCache } from './cache/analysisCache';
+import { MemoryAnalysisCache } from './cache/analysisCache';
+import { formatRelation, relationKey } from './sql/queryIr';
+import { analyzeImpact } from './impact/impactAnalysis';
+import type { ImpactReport } from './impact/impactAnalysis';
+import { lineageTree } from './query/lineageTree';
+import type { Direction, LineageNode } from './query/lineageTree';
+import { lookupAsset } from './query/assetLookup';
+import type { LookupResult } from './query/assetLookup';
+import { columnLineage } from './query/columnLineage';
+import type { ColumnsAnswer } from './query/columnLineage';
+import { indexStats } from './query/indexStats';
+import type { IndexStats } from './query/indexStats';
+
+export interface IndexOptions {
+  /** SQL dialect for plain SQL files and dbt projects without a profile (default postgres). */
+  dialect?: string;
+  /** Files larger than this are skipped with a diagnostic (default 2 MB). */
+  maxFileSize?: number;
+  cache?: AnalysisCache;
+  /** The bundled parse worker; without it parsing runs on the calling thread. */
+  workerScript?: string;
+  workers?: number;
+  /** Stop after the table graph (the benchmark times the phases separately). */
+  tableGraphOnly?: boolean;
+}
+
+export interface IndexTimings {
+  tableGraphMs: number;
+  columnLineageMs: number;
+  parsed: number;
+  cached: number;
+}
+
+export class LineageIndex {
+  readonly assets = new AssetIndex();
+  readonly graph = new LineageGraph();
+  readonly diagnostics: Diagnostic[] = [];
+  /** Schema changes found in migration files, by path. */
+  readonly changes = new Map<string, MigrationChange[]>();
+  readonly timings: IndexTimings = { tableGraphMs: 0, columnLineageMs: 0, parsed: 0, cached: 0 };
+  private facts: FileFacts[] = [];
+  private dbt?: DbtWorkspace;
+
+  constructor(private readonly fs: WorkspaceFileSystem, private readonly options: IndexOptions = {}) {}
+
+  /** Phase one: every reader's facts, merged into assets, with table-level edges. */
+  async buildTableGraph(): Promise<void> {
+    const t0 = performance.now();
+    const read = await readWorkspaceFacts(this.fs, this.options);
+    this.facts = read.files;
+    this.dbt = read.dbt;
+    for (const f of this.facts) {
+      this.diagnostics.push(...f.diagnostics);
+      if (f.changes.length) this.changes.set(f.path, f.changes);
+    }
+    const pending: [AssetFact, Asset][] = [];
+    for (const f of this.facts) for (const fact of f.assets) pending.push([fact, this.assets.add(fact)]);
+    for (const [fact, asset] of pending) {
+      for (const up of fact.upstream) {
+        const target = this.resolveUpstream(up, fact);
+        if (target) this.graph.addEdge(target.id, asset.id, 'explicit');
+        else this.unresolved(up, fact);
+      }
+    }
+    await addDeclaredReferences(this, pending.map(([f]) => f), this.fs);
+    this.timings.tableGraphMs = performance.now() - t0;
+  }
+
+  /** Phase two: column lineage for every SQL source, upstream first. */
+  async resolveColumns(): Promise<void> {
+    const t0 = performance.now();
+    const cache = this.options.cache ?? new MemoryAnalysisCache();
+    const queries = this.facts.flatMap((f) => f.queries);
+    const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.options);
+    this.diagnostics.push(...diagnostics);
+    runColumnPhase(jobs, {
+      assets: this.assets,
+      graph: this.graph,
+      diagnostics: this.diagnostics,
+      relationAsset: (r) => this.relationAsset(r),
+      resolveUpstream: (u) => this.resolveUpstream(u),
+    });
+    this.reportCycles();
+    Object.assign(this.timings, { columnLineageMs: performance.now() - t0, parsed, cached });
+  }
+
+  get(id: string): Asset | undefined {
+    return this.assets.get(id);
+  }
+
+  lookup(name: string): LookupResult {
+    return lookupAsset(this.assets, name);
+  }
+
+  lineage(asset: Asset, direction: Direction, depth: number): { graph: LineageNode } {
+    return lineageTree(this, asset, direction, depth);
+  }
+
+  columns(asset: Asset): ColumnsAnswer {
+    return columnLineage(this, asset);
+  }
+
+  impact(asset: Asset, changes: ProposedChange[]): ImpactReport {
+    return analyzeImpact(this, asset, changes);
+  }
+
+  stats(): IndexStats {
+    return indexStats(this);
+  }
+
+  /** The asset a relation names; a relation no file defines becomes a `table` asset of its own. */
+  relationAsset(r: Relation): Asset {
+    const found = this.assets.findRelation(r);
+    if (found) return found;
+    return this.assets.add({ id: `table:${relationKey(r)}`, asset_type: 'table', name: formatRelation(r), source_ref: formatRelation(r), relation: r, upstream: [], origin: 'sql', meta: { implicit: true } });
+  }
+
+  resolveUpstream(up: UpstreamRef, from?: AssetFact): Asset | undefined {
+    switch (up.kind) {
+      case 'ref': {
+        const models = this.assets.byNameOnly(up.name).filter((a) => ['dbt_model', 'dbt_seed', 'dbt_snapshot'].includes(a.asset_type));
+        const project = from?.meta?.project;
+        const pkg = up.package ?? project;
+        return models.find((m) => m.meta.project === pkg) ?? (up.package ? undefined : models[0]);
+      }
+      case 'source':
+        return this.assets.byNameOnly(`${up.source}.${up.table}`).find((a) => a.asset_type === 'table');
+      case 'relation':
+        return this.relationAsset(up.relation);
+      case 'name': {
+        const found = this.assets.lookup(up.name);
+        return found.length === 1 ? found[0] : undefined;
+      }
+      case 'path':
+        return this.assets.assets.find((a) => a.paths.includes(up.path));
+    }
+  }
+
+  private unresolved(up: UpstreamRef, fact: AssetFact): void {
+    const at = fact.location ?? { path: fact.source_ref, line: 1, column: 1 };
+    const what = up.kind === 'ref' ? `ref('${up.name}') points to no model, seed or snapshot` : up.kind === 'source' ? `source('${up.source}', '${up.table}') is not declared in any sources YAML` : up.kind === 'name' ? `upstream asset "${up.name}" is not known` : `upstream file "${'path' in up ? up.path : ''}" is not known`;
+    this.diagnostics.push({ path: at.path, line: at.line, column: at.column, severity: 'error', code: up.kind === 'source' ? 'unknown-source' : 'unknown-ref', message: `${fact.name}: ${what}` });
+  }
+
+  private reportCycles(): void {
+    const { cyclic } = this.graph.topologicalOrder(this.assets.assets.map((a) => a.id));
+    for (const id of cyclic) {
+      const a = this.assets.get(id);
+      if (!a || !this.graph.upstreamOf(id).some((e) => cyclic.includes(e.from))) continue;
+      const at = a.location ?? { path: a.source_ref, line: 1, column: 1 };
+      this.diagnostics.push({ path: at.path, line: at.line, column: at.column, severity: 'error', code: 'cycle', message: `${a.name} is part of a dependency cycle` });
+    }
+  }
+}
+
+export async function createLineageIndex(fs: WorkspaceFileSystem, options: IndexOptions = {}): Promise<LineageIndex> {
+  const index = new LineageIndex(fs, options);
+  await index.buildTableGraph();
+  if (!options.tableGraphOnly) await index.resolveColumns();
+  return index;
+}

@@ -1,0 +1,66 @@
+// The query IR: node-sql-parser's AST reduced to scopes, sqlglot-style. It is plain JSON so the
+// expensive part (parsing) can run in worker threads and be cached by content hash, while the
+// cheap part (resolving columns against upstream schemas) runs later, once upstream columns are known.
+import type { ColumnInfo, ColumnUsage, Relation } from '../model';
+
+/** A column mention inside a scope, before it is resolved to a from-item. */
+export interface ColRef {
+  qualifier?: string;
+  column: string;
+  usage: ColumnUsage;
+}
+
+/** A mention of a subquery's result (scalar subquery, IN (…), EXISTS (…)). */
+export interface SubRef {
+  scope: number;
+  usage: ColumnUsage;
+}
+
+export type FromItem =
+  | { alias: string; kind: 'table'; relation: Relation }
+  | { alias: string; kind: 'scope'; scope: number };
+
+export type Projection =
+  | { kind: 'column'; name: string; refs: ColRef[]; subs: SubRef[] }
+  | { kind: 'star'; qualifier?: string };
+
+export type Scope =
+  | {
+      kind: 'select';
+      parent?: number;
+      from: FromItem[];
+      projections: Projection[];
+      /** Columns only read: where, join, group, having, order, window partition. */
+      reads: ColRef[];
+      readSubs: SubRef[];
+    }
+  | { kind: 'setop'; parent?: number; members: number[] };
+
+export interface QueryIR {
+  scopes: Scope[];
+  root: number;
+}
+
+export type StatementKind = 'select' | 'create_table' | 'create_view' | 'create_table_as' | 'insert' | 'update' | 'merge' | 'other';
+
+export interface StatementIR {
+  kind: StatementKind;
+  /** The relation the statement creates or writes, when it writes one. */
+  target?: Relation;
+  /** INSERT's explicit column list, or MERGE's target columns. */
+  targetColumns?: string[];
+  /** CREATE TABLE's column definitions. */
+  columnDefs?: ColumnInfo[];
+  query?: QueryIR;
+  /** Offset of the statement in the text that was parsed, so positions map back. */
+  start: number;
+  end: number;
+}
+
+export function relationKey(r: Relation): string {
+  return [r.database, r.schema, r.name].filter((p) => p).join('.').toLowerCase();
+}
+
+export function formatRelation(r: Relation): string {
+  return [r.database, r.schema, r.name].filter((p) => p).join('.');
+}
