@@ -259,3 +259,17 @@ test('never throws on odd input', () => {
     assert.doesNotThrow(() => extractJinjaRefs(t), t);
   }
 });
+
+test('call blocks, caller(), statement(), and macros defined in the model itself', () => {
+  const t = [
+    "{% call statement('max_id', fetch_result=True) %}select max(id) from {{ ref('ids') }}{% endcall %}",
+    "{% set max_id = load_result('max_id')['data'] %}",
+    '{% macro wrap(label) %}/* {{ label }} */ {{ caller() }}{% endmacro %}',
+    '{% macro pick(a, b) %}{{ return(a if a else b) }}{% endmacro %}',
+    "{% call wrap('body') %}select {{ pick('', 'fallback') }}{{ max_id | length }}{% endcall %}",
+  ].join('\n');
+  const r = render(t);
+  assert.equal(r.sql, '\n\n\n\n/* body */ select fallback0');
+  assert.deepEqual(r.upstream, [{ kind: 'ref', name: 'ids' }]);
+  assert.deepEqual(r.diagnostics, []);
+});

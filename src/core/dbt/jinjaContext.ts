@@ -235,7 +235,7 @@ function miscStubs(): Record<string, RtValue> {
   return {
     execute: new Rt.Boolean(false),
     run_query: fn(() => none()),
-    statement: blank,
+    statement: fn(runCallerBody),
     load_result: fn(() => fromJs({ data: [], table: null, response: null })),
     log: blank,
     print: blank,
@@ -249,6 +249,16 @@ function miscStubs(): Record<string, RtValue> {
     fromjson: fn((pos) => parseJson(pos)),
     default__generate_schema_name: stub(({ ctx }, pos) => str(defaultSchemaName(toJs(pos[0]), ctx.target))),
   };
+}
+
+/**
+ * dbt's `statement` renders its `{% call %}` body to get the SQL it would run; rendering it
+ * here records the refs inside, while the result stays empty because nothing runs.
+ */
+function runCallerBody(_pos: RtValue[], _kw: Map<string, RtValue>, scope: Environment): RtValue {
+  const caller = scope.lookupVariable('caller');
+  if (caller.type === 'FunctionValue') (caller as FunctionValue).value([], scope);
+  return str('');
 }
 
 function parseJson(pos: RtValue[]): RtValue {

@@ -60,13 +60,12 @@ function textSegment(text: string, loc: Loc): Segment {
 function positionTracker(src: string): (offset: number) => Loc {
   let line = 1;
   let lineStart = 0;
-  let scanned = 0;
+  let nextNewline = src.indexOf('\n');
   return (offset) => {
-    for (; scanned < offset; scanned++) {
-      if (src.charCodeAt(scanned) === 10) {
-        line++;
-        lineStart = scanned + 1;
-      }
+    while (nextNewline >= 0 && nextNewline < offset) {
+      line++;
+      lineStart = nextNewline + 1;
+      nextNewline = src.indexOf('\n', lineStart);
     }
     return { line, column: offset - lineStart + 1 };
   };
