@@ -83,8 +83,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (command === 'impact' && v.migration) {
     if (rest.length) throw new UsageError('give either an ASSET with change options or --migration FILE, not both');
     if (changes.length) throw new UsageError('--migration reads its changes from the file; drop the --rename-column/--drop-column/--change-type options');
-    const file = path.resolve(v.migration);
-    if (!existsSync(file)) throw new UsageError(`migration file "${v.migration}" does not exist`);
+    // A relative path is read from the current folder, else from the workspace (CI passes
+    // paths relative to the repository, people often relative to where they stand).
+    const file = [path.resolve(v.migration), path.resolve(workspace, v.migration)].find((f) => existsSync(f) && statSync(f).isFile());
+    if (!file) throw new UsageError(`migration file "${v.migration}" does not exist`);
     const index = await openIndex(workspace, v);
     return runMigrationImpact(index, workspace, file, !!v.json, failOn, io);
   }

@@ -87,8 +87,11 @@ function mergeToIr(m: MergeAnalysis, dialect: string | undefined, start: number,
     expr: { type: 'expr_list', value: a.refs.map(colRef) },
     as: a.targetColumn,
   }));
-  const where = { type: 'expr_list', value: m.conditionRefs.map(colRef) };
-  const ir = buildStatement({ type: 'select', from, columns, where }, start, end);
+  // MERGE's ON (and WHEN … AND) conditions match rows between target and source: join reads.
+  const condition = { type: 'expr_list', value: m.conditionRefs.map(colRef) };
+  const joined = from.length > 1;
+  if (joined) from[1].on = condition;
+  const ir = buildStatement({ type: 'select', from, columns, where: joined ? undefined : condition }, start, end);
   return { ...ir, kind: 'merge', target: m.target.relation, targetColumns: m.assignments.map((a) => a.targetColumn) };
 }
 
