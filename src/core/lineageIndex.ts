@@ -158,12 +158,13 @@ export class LineageIndex {
   }
 
   private reportCycles(): void {
-    const { cyclic } = this.graph.topologicalOrder(this.assets.assets.map((a) => a.id));
-    for (const id of cyclic) {
-      const a = this.assets.get(id);
-      if (!a || !this.graph.upstreamOf(id).some((e) => cyclic.includes(e.from))) continue;
-      const at = a.location ?? { path: a.source_ref, line: 1, column: 1 };
-      this.diagnostics.push({ path: at.path, line: at.line, column: at.column, severity: 'error', code: 'cycle', message: `${a.name} is part of a dependency cycle` });
+    for (const cycle of this.graph.cycles(this.assets.assets.map((a) => a.id))) {
+      const names = cycle.map((id) => this.assets.get(id)?.name ?? id).sort();
+      for (const id of cycle) {
+        const a = this.assets.get(id);
+        const at = a?.location ?? { path: a?.source_ref ?? '', line: 1, column: 1 };
+        this.diagnostics.push({ path: at.path, line: at.line, column: at.column, severity: 'error', code: 'cycle', message: `${a?.name ?? id} is part of a dependency cycle: ${names.join(' → ')}` });
+      }
     }
   }
 }

@@ -26,6 +26,7 @@ export class LineageGraph {
   private readonly up = new Map<string, Map<string, Edge>>();
   readonly references: ColumnReference[] = [];
   private readonly refsByUpstream = new Map<string, ColumnReference[]>();
+  private readonly refsByConsumer = new Map<string, ColumnReference[]>();
 
   addEdge(from: string, to: string, confidence: Confidence): void {
     if (from === to) return;
@@ -39,9 +40,8 @@ export class LineageGraph {
 
   addReference(ref: ColumnReference): void {
     this.references.push(ref);
-    const list = this.refsByUpstream.get(ref.upstream);
-    if (list) list.push(ref);
-    else this.refsByUpstream.set(ref.upstream, [ref]);
+    listOf(this.refsByUpstream, ref.upstream).push(ref);
+    listOf(this.refsByConsumer, ref.consumer).push(ref);
     this.addEdge(ref.upstream, ref.consumer, ref.confidence);
   }
 
@@ -63,7 +63,7 @@ export class LineageGraph {
 
   /** References whose value flows into an output column (projection lineage). */
   flowsInto(consumerId: string): ColumnReference[] {
-    return this.references.filter((r) => r.consumer === consumerId && FLOW_USAGES.has(r.usage));
+    return (this.refsByConsumer.get(consumerId) ?? []).filter((r) => FLOW_USAGES.has(r.usage));
   }
 
   get edgeCount(): number {
@@ -101,6 +101,62 @@ export class LineageGraph {
     const cyclic = ids.filter((id) => !done.has(id));
     return { order: [...order, ...cyclic], cyclic };
   }
+
+  /**
+   * Groups of assets that depend on each other in a cycle (strongly connected components of two
+   * or more, or an asset feeding itself), found with Tarjan's algorithm, iteratively so a long
+   * chain cannot overflow the stack.
+   */
+  cycles(ids: string[]): string[][] {
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const onStack = new Set<string>();
+    const stack: string[] = [];
+    const out: string[][] = [];
+    let counter = 0;
+    for (const start of ids) {
+      if (index.has(start)) continue;
+      const work: { id: string; next: string[] }[] = [];
+      const visit = (id: string) => {
+        index.set(id, counter);
+        low.set(id, counter++);
+        stack.push(id);
+        onStack.add(id);
+        work.push({ id, next: this.downstreamOf(id).map((e) => e.to) });
+      };
+      visit(start);
+      while (work.length) {
+        const top = work[work.length - 1];
+        const child = top.next.pop();
+        if (child !== undefined) {
+          if (!index.has(child)) visit(child);
+          else if (onStack.has(child)) low.set(top.id, Math.min(low.get(top.id)!, index.get(child)!));
+          continue;
+        }
+        work.pop();
+        if (work.length) low.set(work[work.length - 1].id, Math.min(low.get(work[work.length - 1].id)!, low.get(top.id)!));
+        if (low.get(top.id) !== index.get(top.id)) continue;
+        const scc: string[] = [];
+        let m: string;
+        do {
+          m = stack.pop()!;
+          onStack.delete(m);
+          scc.push(m);
+        } while (m !== top.id);
+        if (scc.length > 1) out.push(scc);
+      }
+    }
+    return out;
+  }
+}
+
+function listOf<K, V>(m: Map<K, V[]>, k: K): V[] {
+  let list = m.get(k);
+  if (!list) {
+    list = [];
+    m.set(k, list);
+  }
+  return list;
 }
 
 function mapOf<K, V>(m: Map<K, Map<string, V>>, k: K): Map<string, V> {
