@@ -148,21 +148,20 @@ function parseDropColumn(ctx: Context, target: NameAt, i: number): void {
  * writes the type straight after the column, so any word that is not a column option is a type.
  */
 function parseAlterColumn(ctx: Context, target: NameAt, i: number): void {
-  const { tokens } = ctx;
-  if (isWord(tokens[i], ...NON_COLUMN_OBJECTS)) return;
-  if (isWord(tokens[i], 'column')) i++;
-  const column = columnAt(tokens, i);
-  if (!column) return;
-  i++;
-  if (isWord(tokens[i], 'set') && isWord(tokens[i + 1], 'data')) i += 2;
-  if (isWord(tokens[i], 'type')) i++;
-  else if (!isWord(tokens[i]) || isWord(tokens[i], ...COLUMN_OPTIONS)) return;
-  const type = readType(ctx, i);
-  if (type) push(ctx, target.relation, { type: 'column_type_change', column: column.value, to: type }, column);
+  if (isWord(ctx.tokens[i], ...NON_COLUMN_OBJECTS)) return;
+  parseColumnType(ctx, target, i, true);
 }
 
 /** MySQL `MODIFY [COLUMN] a t`, and Snowflake's `MODIFY [COLUMN] a [SET DATA] TYPE t`. */
 function parseModifyColumn(ctx: Context, target: NameAt, i: number): void {
+  parseColumnType(ctx, target, i, false);
+}
+
+/**
+ * `[COLUMN] a [SET DATA] [TYPE] t`. After ALTER COLUMN the TYPE keyword may only be left out
+ * when a type name follows (SQL Server), not a column option such as SET DEFAULT.
+ */
+function parseColumnType(ctx: Context, target: NameAt, i: number, afterAlter: boolean): void {
   const { tokens } = ctx;
   if (isWord(tokens[i], 'column')) i++;
   const column = columnAt(tokens, i);
@@ -170,6 +169,7 @@ function parseModifyColumn(ctx: Context, target: NameAt, i: number): void {
   i++;
   if (isWord(tokens[i], 'set') && isWord(tokens[i + 1], 'data')) i += 2;
   if (isWord(tokens[i], 'type')) i++;
+  else if (afterAlter && (!isWord(tokens[i]) || isWord(tokens[i], ...COLUMN_OPTIONS))) return;
   const type = readType(ctx, i);
   if (type) push(ctx, target.relation, { type: 'column_type_change', column: column.value, to: type }, column);
 }
