@@ -72,7 +72,7 @@ export class LineageIndex {
     for (const f of this.facts) for (const fact of f.assets) pending.push([fact, this.assets.add(fact)]);
     for (const [fact, asset] of pending) {
       for (const up of fact.upstream) {
-        const target = this.resolveUpstream(up, fact);
+        const target = this.resolveUpstream(up, projectOf(fact));
         if (target) this.graph.addEdge(target.id, asset.id, 'explicit');
         else this.unresolved(up, fact);
       }
@@ -93,9 +93,10 @@ export class LineageIndex {
       graph: this.graph,
       diagnostics: this.diagnostics,
       relationAsset: (r) => this.relationAsset(r),
-      resolveUpstream: (u) => this.resolveUpstream(u),
+      resolveUpstream: (u, project) => this.resolveUpstream(u, project),
     });
     this.reportCycles();
+    dedupeDiagnostics(this.diagnostics);
     Object.assign(this.timings, { columnLineageMs: performance.now() - t0, parsed, cached });
   }
 
@@ -130,11 +131,12 @@ export class LineageIndex {
     return this.assets.add({ id: `table:${relationKey(r)}`, asset_type: 'table', name: formatRelation(r), source_ref: formatRelation(r), relation: r, upstream: [], origin: 'sql', meta: { implicit: true } });
   }
 
-  resolveUpstream(up: UpstreamRef, from?: AssetFact): Asset | undefined {
+  /** The asset an upstream reference names; `project` is the dbt project of the referring model. */
+  resolveUpstream(up: UpstreamRef, project?: string): Asset | undefined {
     switch (up.kind) {
       case 'ref': {
+        // dbt's rule: ref('x') prefers the caller's own project; ref('pkg', 'x') only that project.
         const models = this.assets.byNameOnly(up.name).filter((a) => ['dbt_model', 'dbt_seed', 'dbt_snapshot'].includes(a.asset_type));
-        const project = from?.meta?.project;
         const pkg = up.package ?? project;
         return models.find((m) => m.meta.project === pkg) ?? (up.package ? undefined : models[0]);
       }
@@ -167,6 +169,23 @@ export class LineageIndex {
       }
     }
   }
+}
+
+function projectOf(fact: AssetFact): string | undefined {
+  return typeof fact.meta?.project === 'string' ? fact.meta.project : undefined;
+}
+
+// The table phase and the column phase may both meet the same problem (a Jinja error is found
+// when refs are extracted and again when the model renders); report it once.
+function dedupeDiagnostics(list: Diagnostic[]): void {
+  const seen = new Set<string>();
+  const kept = list.filter((d) => {
+    const key = `${d.path}|${d.line}|${d.code}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  list.splice(0, list.length, ...kept);
 }
 
 export async function createLineageIndex(fs: WorkspaceFileSystem, options: IndexOptions = {}): Promise<LineageIndex> {

@@ -59,15 +59,24 @@ export async function readDbtWorkspace(allFiles: string[], read: ReadText, defau
     states.push(state);
     for (const f of files) for (const fact of f.assets) if (fact.asset_type === 'dbt_model' || fact.asset_type === 'dbt_snapshot') byQueryPath.set(fact.location?.path ?? '', { state, fact });
   }
+  // ref('x') looks in the model's own project first, then in the others (dbt's package order);
+  // ref('pkg', 'x') only in project pkg.
+  const resolveRef = (from: DbtProjectState, name: string, pkg?: string): Relation | undefined => {
+    const key = name.toLowerCase();
+    if (pkg) return states.find((s) => s.project.name === pkg)?.relations.get(key);
+    return from.relations.get(key) ?? states.map((s) => s.relations.get(key)).find((r) => r);
+  };
+  // Cross-project refs make every render depend on every project's relations.
+  const workspaceHash = createHash('sha1').update(states.map((s) => s.contextHash).join('|')).digest('base64url');
   return {
     files,
     projects: states,
     owns: (path) => owned.some((p) => path === p || path.startsWith(p)),
     render: (q) => {
       const hit = byQueryPath.get(q.path);
-      return hit ? renderModel(hit.state, hit.fact, q.originalText) : { renderedRelations: [], diagnostics: [] };
+      return hit ? renderModel(hit.state, hit.fact, q.originalText, (name, pkg) => resolveRef(hit.state, name, pkg)) : { renderedRelations: [], diagnostics: [] };
     },
-    contextHashOf: (q) => byQueryPath.get(q.path)?.state.contextHash ?? '',
+    contextHashOf: (q) => (byQueryPath.has(q.path) ? workspaceHash : ''),
   };
 }
 
@@ -168,14 +177,14 @@ function relationFor(cfg: Record<string, unknown>, name: string, target: DbtProj
   return { database, schema: resolveSchemaName(custom, ctx), name: typeof cfg.alias === 'string' ? cfg.alias : name };
 }
 
-function renderModel(state: DbtProjectState, fact: AssetFact, text: string): DbtRenderOutcome {
+function renderModel(state: DbtProjectState, fact: AssetFact, text: string, resolveRef: DbtRenderContext['resolveRef']): DbtRenderOutcome {
   const ctx: DbtRenderContext = {
     projectName: state.project.name,
     target: state.target,
     vars: state.project.vars,
     env: {},
     macros: state.macros,
-    resolveRef: (name) => state.relations.get(name.toLowerCase()),
+    resolveRef,
     resolveSource: (source, table) => state.sources.get(`${source}.${table}`.toLowerCase()),
     thisRelation: fact.relation ?? { name: fact.name },
   };

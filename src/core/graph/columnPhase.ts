@@ -30,29 +30,34 @@ export interface ColumnPhaseContext {
   diagnostics: Diagnostic[];
   /** Finds (or creates, for a table no file defines) the asset a relation names. */
   relationAsset(relation: Relation): Asset;
-  resolveUpstream(ref: UpstreamRef): Asset | undefined;
+  resolveUpstream(ref: UpstreamRef, project?: string): Asset | undefined;
 }
 
 export function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext): void {
-  const rank = jobRanks(jobs, ctx);
-  const ordered = [...jobs].sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || a.path.localeCompare(b.path));
-  for (const job of ordered) new JobResolver(job, ctx).run();
+  const units = orderedUnits(jobs, ctx);
+  const resolvers = new Map<ColumnJob, JobResolver>();
+  for (const u of units) {
+    let r = resolvers.get(u.job);
+    if (!r) resolvers.set(u.job, (r = new JobResolver(u.job, ctx)));
+    r.statement(u.job.analysis.statements[u.index]);
+  }
 }
 
-// Jobs run in the topological order of the assets they define, so upstream outputs are known.
-function jobRanks(jobs: ColumnJob[], ctx: ColumnPhaseContext): Map<ColumnJob, number> {
-  const owners = new Map<ColumnJob, string[]>();
-  for (const job of jobs) owners.set(job, job.ownerId ? [job.ownerId] : targetsOf(job, ctx));
-  const ids = [...new Set([...owners.values()].flat())];
-  const { order } = ctx.graph.topologicalOrder(ids);
-  const position = new Map(order.map((id, i) => [id, i]));
-  const rank = new Map<ColumnJob, number>();
-  for (const [job, ids2] of owners) rank.set(job, Math.min(...ids2.map((id) => position.get(id) ?? 0), Number.MAX_SAFE_INTEGER));
-  return rank;
-}
-
-function targetsOf(job: ColumnJob, ctx: ColumnPhaseContext): string[] {
-  return job.analysis.statements.flatMap((s) => (s.ir?.target ? [ctx.relationAsset(s.ir.target).id] : []));
+/**
+ * Statements in the topological order of the assets they define, so upstream outputs are known
+ * before a consumer resolves. Ordering is per statement, not per file: one file of views may
+ * hold both an upstream and a downstream of another file's tables. Statements for the same
+ * asset keep their order in the file (CREATE TABLE before INSERT INTO it).
+ */
+function orderedUnits(jobs: ColumnJob[], ctx: ColumnPhaseContext): { job: ColumnJob; index: number; owner?: string }[] {
+  const units = jobs.flatMap((job) =>
+    job.analysis.statements.map((st, index) => ({ job, index, owner: job.ownerId ?? (st.ir?.target ? ctx.relationAsset(st.ir.target).id : undefined) })),
+  );
+  const ids = [...new Set(units.map((u) => u.owner).filter((id): id is string => !!id))];
+  const position = new Map(ctx.graph.topologicalOrder(ids).order.map((id, i) => [id, i]));
+  const rank = (u: { owner?: string }) => (u.owner === undefined ? Number.MAX_SAFE_INTEGER : position.get(u.owner) ?? 0);
+  // Array.prototype.sort is stable, so equal ranks keep file and statement order.
+  return units.sort((a, b) => rank(a) - rank(b));
 }
 
 class JobResolver {
@@ -63,18 +68,21 @@ class JobResolver {
     for (const r of job.renderedRelations ?? []) this.rendered.set(relationKey(r.relation), r.upstream);
   }
 
-  run(): void {
-    for (const st of this.job.analysis.statements) this.statement(st);
-  }
-
   private get identifiers(): IdentifierIndex {
     if (!this.idx) this.idx = new IdentifierIndex(this.job.path, this.job.originalText);
     return this.idx;
   }
 
-  private upstreamAsset(rel: Relation): Asset {
+  /**
+   * The asset a relation in the SQL stands for. A relation rendered from ref()/source() is that
+   * node or nothing: a ref to an unknown model is reported once as unknown-ref, never turned into
+   * a table of the same name. Any other relation is a table, known or implicit.
+   */
+  private upstreamAsset(rel: Relation): Asset | undefined {
     const ref = this.rendered.get(relationKey(rel));
-    return (ref && this.ctx.resolveUpstream(ref)) ?? this.ctx.relationAsset(rel);
+    if (!ref) return this.ctx.relationAsset(rel);
+    const project = this.job.ownerId ? this.ctx.assets.get(this.job.ownerId)?.meta.project : undefined;
+    return this.ctx.resolveUpstream(ref, typeof project === 'string' ? project : undefined);
   }
 
   private consumerOf(ir: StatementIR | undefined): Asset | undefined {
@@ -82,7 +90,7 @@ class JobResolver {
     return ir?.target ? this.ctx.relationAsset(ir.target) : undefined;
   }
 
-  private statement(st: StatementAnalysis): void {
+  statement(st: StatementAnalysis): void {
     if (st.failure) return this.failure(st);
     const ir = st.ir;
     const consumer = this.consumerOf(ir);
@@ -99,31 +107,33 @@ class JobResolver {
   private record(consumer: Asset, ir: StatementIR, res: ResolvedQuery): void {
     const range = this.job.ownerId ? [0, Number.MAX_SAFE_INTEGER] : [ir.start, ir.end];
     const added = new Set<string>();
-    const add = (ref: Omit<ColumnReference, 'locations'>) => {
-      const key = `${ref.upstream}|${ref.column.toLowerCase()}|${ref.usage}|${ref.confidence}|${ref.outputColumn ?? ''}`;
-      if (added.has(key)) return;
-      added.add(key);
-      added.add(`${ref.upstream}|${ref.column.toLowerCase()}|${ref.usage}|${ref.confidence}|*`);
+    // A flow is recorded once per output column; the plain mention of the same column
+    // (res.references) is then not recorded again without its output.
+    const add = (rel: Relation, ref: Omit<ColumnReference, 'locations' | 'upstream'>) => {
+      const upstream = this.upstreamAsset(rel)?.id;
+      if (!upstream) return;
+      const base = `${upstream}|${ref.column.toLowerCase()}|${ref.usage}|${ref.confidence}`;
+      if (added.has(`${base}|${ref.outputColumn ?? ''}`) || (!ref.outputColumn && added.has(`${base}|*`))) return;
+      added.add(`${base}|${ref.outputColumn ?? ''}`);
+      added.add(`${base}|*`);
       const locations = ref.column === '*' ? [] : this.identifiers.find(ref.column, range[0], range[1]);
-      this.ctx.graph.addReference({ ...ref, locations: locations.length ? locations : fallbackLocation(consumer, this.job.path) });
+      this.ctx.graph.addReference({ ...ref, upstream, locations: locations.length ? locations : fallbackLocation(consumer, this.job.path) });
     };
     const outputs = res.outputs.map((o, i) => ({ ...o, name: outputName(ir, consumer, o, i) }));
     for (const o of outputs) {
       if (o.unresolvedStar) {
-        add({ consumer: consumer.id, upstream: this.upstreamAsset(o.unresolvedStar).id, column: '*', usage: 'identity', confidence: 'inferred', outputColumn: '*' });
+        add(o.unresolvedStar, { consumer: consumer.id, column: '*', usage: 'identity', confidence: 'inferred', outputColumn: '*' });
         continue;
       }
       for (const s of o.sources) {
-        if (!FLOW_USAGES.has(s.usage)) continue;
-        add({ consumer: consumer.id, upstream: this.upstreamAsset(s.relation).id, column: s.column, usage: s.usage, confidence: s.inferred ? 'inferred' : 'explicit', outputColumn: o.name });
+        if (FLOW_USAGES.has(s.usage)) add(s.relation, { consumer: consumer.id, column: s.column, usage: s.usage, confidence: s.inferred ? 'inferred' : 'explicit', outputColumn: o.name });
       }
     }
-    for (const s of res.references) {
-      const upstream = this.upstreamAsset(s.relation).id;
-      const confidence = s.inferred ? 'inferred' : 'explicit';
-      if (!added.has(`${upstream}|${s.column.toLowerCase()}|${s.usage}|${confidence}|*`)) add({ consumer: consumer.id, upstream, column: s.column, usage: s.usage, confidence });
+    for (const s of res.references) add(s.relation, { consumer: consumer.id, column: s.column, usage: s.usage, confidence: s.inferred ? 'inferred' : 'explicit' });
+    for (const rel of res.tables) {
+      const up = this.upstreamAsset(rel);
+      if (up) this.ctx.graph.addEdge(up.id, consumer.id, 'explicit');
     }
-    for (const rel of res.tables) this.ctx.graph.addEdge(this.upstreamAsset(rel).id, consumer.id, 'explicit');
     if (ir.kind !== 'insert' && ir.kind !== 'merge' && ir.kind !== 'update') {
       const names = outputs.filter((o) => !o.unresolvedStar).map((o) => o.name);
       setColumns(consumer, names, !outputs.some((o) => o.unresolvedStar));
@@ -137,7 +147,7 @@ class JobResolver {
     for (const s of res.references) {
       if (s.inferred) continue;
       const up = this.upstreamAsset(s.relation);
-      if (!up.columnsComplete || up.columns.some((c) => c.name.toLowerCase() === s.column.toLowerCase())) continue;
+      if (!up || !up.columnsComplete || up.columns.some((c) => c.name.toLowerCase() === s.column.toLowerCase())) continue;
       const at = this.identifiers.find(s.column, range[0], range[1])[0] ?? fallbackLocation(consumer, this.job.path)[0];
       this.ctx.diagnostics.push({ path: at.path, line: at.line, column: at.column, severity: 'warning', code: 'unknown-column', message: `column "${s.column}" does not exist in ${up.name}` });
     }
@@ -152,14 +162,14 @@ class JobResolver {
     for (const t of f.tables) {
       if (t.role !== 'read') continue;
       const up = this.upstreamAsset(t.relation);
-      for (const c of consumers) if (c) this.ctx.graph.addEdge(up.id, c.id, 'explicit');
+      for (const c of consumers) if (c && up) this.ctx.graph.addEdge(up.id, c.id, 'explicit');
     }
   }
 }
 
 /** Columns usable to expand a star: any known list (DDL, YAML, seed header, upstream outputs). */
-function knownColumns(asset: Asset): string[] | undefined {
-  return asset.columns.length ? asset.columns.map((c) => c.name) : undefined;
+function knownColumns(asset: Asset | undefined): string[] | undefined {
+  return asset?.columns.length ? asset.columns.map((c) => c.name) : undefined;
 }
 
 // INSERT maps select outputs to the target's columns by position, like the database does.

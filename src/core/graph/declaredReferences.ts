@@ -8,7 +8,7 @@ import type { LineageGraph } from './lineageGraph';
 interface Host {
   graph: LineageGraph;
   assets: { add(f: AssetFact): Asset };
-  resolveUpstream(up: AssetFact['upstream'][number], from?: AssetFact): Asset | undefined;
+  resolveUpstream(up: AssetFact['upstream'][number], project?: string): Asset | undefined;
   diagnostics: { path: string; line: number; severity: 'error' | 'warning' | 'info'; code: string; message: string }[];
 }
 
@@ -19,7 +19,7 @@ export async function addDeclaredReferences(host: Host, facts: AssetFact[], fs: 
     const file = typeof fact.meta?.file === 'string' ? fact.meta.file : undefined;
     const text = file ? await fs.readFile(file) : undefined;
     for (const ref of fact.declaredColumnRefs) {
-      const upstream = host.resolveUpstream(ref.upstream, fact);
+      const upstream = host.resolveUpstream(ref.upstream);
       if (!upstream) {
         const at = fact.location ?? { path: 'lineage.yml', line: 1 };
         host.diagnostics.push({ path: at.path, line: at.line, severity: 'error', code: 'unknown-ref', message: `${fact.name}: column reference to unknown asset "${'name' in ref.upstream ? ref.upstream.name : ''}"` });

@@ -6,6 +6,7 @@ import type { Location, ProposedChange } from '../model';
 import type { Asset } from '../graph/assetIndex';
 import type { LineageGraph } from '../graph/lineageGraph';
 import { summarize } from '../query/assetSummary';
+import { compareAssets } from '../query/lineageTree';
 import type { AssetSummary } from '../query/assetSummary';
 
 export type ImpactSeverity = 'breaking' | 'warning';
@@ -59,7 +60,9 @@ export function analyzeImpact(g: ImpactGraph, target: Asset, changes: ProposedCh
     if (change.type === 'table_drop' || change.type === 'table_rename') tableChange(g, target, change, note);
     else columnChange(g, target, change, note);
   }
-  const list = [...affected.values()].filter((a) => a.id !== target.id);
+  // Nearest first, then in pipeline order (models before DAGs before Spark jobs), then by name,
+  // so a report reads the way the change travels and is the same on every run.
+  const list = [...affected.values()].filter((a) => a.id !== target.id).sort((a, b) => a.via.length - b.via.length || compareAssets(a, b));
   return {
     asset: summarize(target),
     proposed_changes: changes,
