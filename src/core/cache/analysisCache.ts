@@ -7,6 +7,8 @@ import { SQL_ANALYSIS_VERSION } from '../sql/sqlAnalysis';
 
 export interface CachedAnalysis {
   analysis: SqlAnalysis;
+  /** dbt models with an is_incremental() branch: the incremental run's SQL, analysed. */
+  incrementalAnalysis?: SqlAnalysis;
   /** The rendered SQL, kept only when a statement failed (its line maps back through it). */
   sql?: string;
   renderedRelations?: { relation: Relation; upstream: UpstreamRef }[];

@@ -16,6 +16,8 @@ import { projectFiles, type ProjectFiles } from './projectFiles';
 
 export interface DbtRenderOutcome {
   sql?: string;
+  /** The model rendered as an incremental run, when it has an `is_incremental()` branch. */
+  incrementalSql?: string;
   renderedRelations: { relation: Relation; upstream: UpstreamRef }[];
   diagnostics: Diagnostic[];
 }
@@ -189,9 +191,14 @@ function renderModel(state: DbtProjectState, fact: AssetFact, text: string, reso
     thisRelation: fact.relation ?? { name: fact.name },
   };
   const r = renderDbtSql(text, ctx);
+  // Columns read only in an incremental branch (the usual `updated_at > max(updated_at)` filter)
+  // break incremental runs when renamed, so such models are also rendered as an incremental run.
+  // A plain text check decides whether that second render is needed; the render itself parses.
+  const inc = text.includes('is_incremental') ? renderDbtSql(text, { ...ctx, isIncremental: true }) : undefined;
   const path = fact.location?.path ?? '';
-  const diagnostics: Diagnostic[] = r.diagnostics.map((d) => ({ path, line: d.line, column: d.column, severity: d.code === 'unknown-macro' ? 'info' : 'warning', code: d.code, message: d.message }));
-  return { sql: r.sql, renderedRelations: r.renderedRelations, diagnostics };
+  const diagnostics: Diagnostic[] = [...r.diagnostics, ...(inc?.diagnostics ?? [])].map((d) => ({ path, line: d.line, column: d.column, severity: d.code === 'unknown-macro' ? 'info' : 'warning', code: d.code, message: d.message }));
+  const renderedRelations = [...r.renderedRelations, ...(inc?.renderedRelations ?? [])];
+  return { sql: r.sql, incrementalSql: inc?.sql, renderedRelations, diagnostics };
 }
 
 function contextHash(state: DbtProjectState, macros: { path: string; text: string }[]): string {

@@ -15,7 +15,7 @@ export async function buildColumnJobs(
   pool: PoolOptions,
 ): Promise<{ jobs: ColumnJob[]; diagnostics: Diagnostic[]; parsed: number; cached: number }> {
   const diagnostics: Diagnostic[] = [];
-  const entries: { q: QuerySource; key: string; hit?: CachedAnalysis; pending?: Omit<CachedAnalysis, 'analysis'> & { sql: string } }[] = [];
+  const entries: { q: QuerySource; key: string; hit?: CachedAnalysis; pending?: Omit<CachedAnalysis, 'analysis'> & { sql: string; incrementalSql?: string } }[] = [];
   const toParse: ParseJob[] = [];
   for (const q of queries) {
     const key = cacheKey(q.ownerId ? 'dbt' : 'sql', q.dialect, dbt && q.ownerId ? dbt.contextHashOf(q) : '', q.originalText);
@@ -26,9 +26,10 @@ export async function buildColumnJobs(
     }
     if (q.ownerId && dbt) {
       const r = dbt.render(q);
-      const pending = { sql: r.sql ?? '', renderedRelations: r.renderedRelations, renderDiagnostics: r.diagnostics };
+      const pending = { sql: r.sql ?? '', incrementalSql: r.incrementalSql, renderedRelations: r.renderedRelations, renderDiagnostics: r.diagnostics };
       entries.push({ q, key, pending });
       if (r.sql !== undefined) toParse.push({ key, sql: r.sql, dialect: q.dialect });
+      if (r.incrementalSql !== undefined) toParse.push({ key: `${key}+incremental`, sql: r.incrementalSql, dialect: q.dialect });
     } else {
       entries.push({ q, key, pending: { sql: q.sql ?? q.originalText } });
       toParse.push({ key, sql: q.sql ?? q.originalText, dialect: q.dialect });
@@ -41,12 +42,14 @@ export async function buildColumnJobs(
     if (!value && e.pending) {
       const analysis = analyses.get(e.key) ?? { statements: [] };
       const failed = analysis.statements.some((s) => s.failure);
-      value = { analysis, renderedRelations: e.pending.renderedRelations, renderDiagnostics: e.pending.renderDiagnostics, sql: failed ? e.pending.sql : undefined };
+      const incrementalAnalysis = analyses.get(`${e.key}+incremental`);
+      value = { analysis, incrementalAnalysis, renderedRelations: e.pending.renderedRelations, renderDiagnostics: e.pending.renderDiagnostics, sql: failed ? e.pending.sql : undefined };
       cache.set(e.key, value);
     }
     if (!value) continue;
     diagnostics.push(...(value.renderDiagnostics ?? []));
-    jobs.push({ path: e.q.path, originalText: e.q.originalText, sql: value.sql ?? e.q.originalText, analysis: value.analysis, ownerId: e.q.ownerId, renderedRelations: value.renderedRelations });
+    jobs.push({ path: e.q.path, originalText: e.q.originalText, sql: value.sql ?? e.q.originalText, analysis: value.analysis, incrementalAnalysis: value.incrementalAnalysis, ownerId: e.q.ownerId, renderedRelations: value.renderedRelations });
   }
-  return { jobs, diagnostics, parsed: toParse.length, cached: entries.length - toParse.length };
+  const parsed = entries.filter((e) => !e.hit).length;
+  return { jobs, diagnostics, parsed, cached: entries.length - parsed };
 }

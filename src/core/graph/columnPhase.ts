@@ -19,6 +19,8 @@ export interface ColumnJob {
   /** The SQL that was analysed (rendered for dbt models). */
   sql: string;
   analysis: SqlAnalysis;
+  /** A dbt model's incremental run: its references count too, its outputs are the model's own. */
+  incrementalAnalysis?: SqlAnalysis;
   /** dbt models own every statement of their file; plain SQL statements name their own target. */
   ownerId?: string;
   renderedRelations?: { relation: Relation; upstream: UpstreamRef }[];
@@ -39,7 +41,8 @@ export function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext): void
   for (const u of units) {
     let r = resolvers.get(u.job);
     if (!r) resolvers.set(u.job, (r = new JobResolver(u.job, ctx)));
-    r.statement(u.job.analysis.statements[u.index]);
+    if (u.incremental) r.incrementalStatement(u.job.incrementalAnalysis!.statements[u.index]);
+    else r.statement(u.job.analysis.statements[u.index]);
   }
 }
 
@@ -49,10 +52,18 @@ export function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext): void
  * hold both an upstream and a downstream of another file's tables. Statements for the same
  * asset keep their order in the file (CREATE TABLE before INSERT INTO it).
  */
-function orderedUnits(jobs: ColumnJob[], ctx: ColumnPhaseContext): { job: ColumnJob; index: number; owner?: string }[] {
-  const units = jobs.flatMap((job) =>
-    job.analysis.statements.map((st, index) => ({ job, index, owner: job.ownerId ?? (st.ir?.target ? ctx.relationAsset(st.ir.target).id : undefined) })),
-  );
+interface Unit {
+  job: ColumnJob;
+  index: number;
+  owner?: string;
+  incremental?: boolean;
+}
+
+function orderedUnits(jobs: ColumnJob[], ctx: ColumnPhaseContext): Unit[] {
+  const units: Unit[] = jobs.flatMap((job) => [
+    ...job.analysis.statements.map((st, index) => ({ job, index, owner: job.ownerId ?? (st.ir?.target ? ctx.relationAsset(st.ir.target).id : undefined) })),
+    ...(job.incrementalAnalysis?.statements ?? []).map((_, index) => ({ job, index, owner: job.ownerId, incremental: true })),
+  ]);
   const ids = [...new Set(units.map((u) => u.owner).filter((id): id is string => !!id))];
   const position = new Map(ctx.graph.topologicalOrder(ids).order.map((id, i) => [id, i]));
   const rank = (u: { owner?: string }) => (u.owner === undefined ? Number.MAX_SAFE_INTEGER : position.get(u.owner) ?? 0);
@@ -63,6 +74,9 @@ function orderedUnits(jobs: ColumnJob[], ctx: ColumnPhaseContext): { job: Column
 class JobResolver {
   private idx?: IdentifierIndex;
   private readonly rendered = new Map<string, UpstreamRef>();
+  /** References already recorded for this job (flows per output column, and plain mentions). */
+  private readonly added = new Set<string>();
+  private incremental = false;
 
   constructor(private readonly job: ColumnJob, private readonly ctx: ColumnPhaseContext) {
     for (const r of job.renderedRelations ?? []) this.rendered.set(relationKey(r.relation), r.upstream);
@@ -90,6 +104,14 @@ class JobResolver {
     return ir?.target ? this.ctx.relationAsset(ir.target) : undefined;
   }
 
+  /** A statement of the incremental run: only what it adds to the references is kept. */
+  incrementalStatement(st: StatementAnalysis): void {
+    if (st.failure) return; // the full-refresh render already reported how this model parses
+    this.incremental = true;
+    this.statement(st);
+    this.incremental = false;
+  }
+
   statement(st: StatementAnalysis): void {
     if (st.failure) return this.failure(st);
     const ir = st.ir;
@@ -106,13 +128,14 @@ class JobResolver {
 
   private record(consumer: Asset, ir: StatementIR, res: ResolvedQuery): void {
     const range = this.job.ownerId ? [0, Number.MAX_SAFE_INTEGER] : [ir.start, ir.end];
-    const added = new Set<string>();
+    const added = this.added;
     // A flow is recorded once per output column; the plain mention of the same column
     // (res.references) is then not recorded again without its output.
     const add = (rel: Relation, ref: Omit<ColumnReference, 'locations' | 'upstream'>) => {
       const upstream = this.upstreamAsset(rel)?.id;
-      if (!upstream) return;
-      const base = `${upstream}|${ref.column.toLowerCase()}|${ref.usage}|${ref.confidence}`;
+      // `{{ this }}` in an incremental filter reads the model itself: not an upstream dependency.
+      if (!upstream || upstream === consumer.id) return;
+      const base = `${consumer.id}|${upstream}|${ref.column.toLowerCase()}|${ref.usage}|${ref.confidence}`;
       if (added.has(`${base}|${ref.outputColumn ?? ''}`) || (!ref.outputColumn && added.has(`${base}|*`))) return;
       added.add(`${base}|${ref.outputColumn ?? ''}`);
       added.add(`${base}|*`);
@@ -134,6 +157,7 @@ class JobResolver {
       const up = this.upstreamAsset(rel);
       if (up) this.ctx.graph.addEdge(up.id, consumer.id, 'explicit');
     }
+    if (this.incremental) return;
     if (ir.kind !== 'insert' && ir.kind !== 'merge' && ir.kind !== 'update') {
       const names = outputs.filter((o) => !o.unresolvedStar).map((o) => o.name);
       setColumns(consumer, names, !outputs.some((o) => o.unresolvedStar));
