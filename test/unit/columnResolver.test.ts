@@ -119,3 +119,36 @@ test('analyzeSql: MERGE maps source columns into target columns', () => {
   });
   assert.ok(res.references.some((r) => r.column === 'id' && r.usage === 'join'), 'the ON condition is a join read');
 });
+
+function resolveIn(dialect: string, sql: string) {
+  const parsed = parseSql(sql, dialect);
+  assert.ok(parsed.ok, `parse failed: ${!parsed.ok && parsed.message}`);
+  const st = buildStatement(parsed.statements[0], 0, sql.length);
+  const res = resolveQuery(st.query!, (r) => SCHEMAS[[r.schema, r.name].filter(Boolean).join('.')]);
+  return Object.fromEntries(res.outputs.map((o) => [o.name, o.sources.map(fmt).sort()]));
+}
+
+test('BigQuery * EXCEPT / REPLACE and Snowflake * EXCLUDE leave the named columns out', () => {
+  assert.deepEqual(Object.keys(resolveIn('bigquery', 'select * except (status, created_at) from raw.orders')), ['id', 'customer_id', 'order_total']);
+  assert.deepEqual(resolveIn('bigquery', 'select c.* except (country), 1 as one from raw.customers c'), { id: ['raw.customers.id:identity?'], name: ['raw.customers.name:identity?'], one: [] });
+  assert.deepEqual(resolveIn('bigquery', 'select * replace (upper(name) as name) from raw.customers'), {
+    id: ['raw.customers.id:identity?'],
+    country: ['raw.customers.country:identity?'],
+    name: ['raw.customers.name:transform'],
+  });
+  assert.deepEqual(Object.keys(resolveIn('snowflake', 'select * exclude (status) from raw.orders')), ['id', 'customer_id', 'order_total', 'created_at']);
+});
+
+test('Snowflake lateral column aliases and variant paths', () => {
+  assert.deepEqual(resolveIn('snowflake', "select status as s, s || '!' as shout, max(s) over (partition by customer_id) as top from raw.orders"), {
+    s: ['raw.orders.status:identity'],
+    shout: ['raw.orders.status:transform'],
+    top: ['raw.orders.status:aggregate'],
+  });
+  // A from-item column of the alias's name wins over the alias.
+  assert.deepEqual(resolveIn('snowflake', 'select status as id, id + 1 as next_id from raw.orders'), { id: ['raw.orders.status:identity'], next_id: ['raw.orders.id:transform'] });
+  assert.deepEqual(resolveIn('snowflake', 'select name:first as first_name, lower(country:code:iso) as iso from raw.customers'), {
+    first_name: ['raw.customers.name:identity'],
+    iso: ['raw.customers.country:transform'],
+  });
+});

@@ -4,7 +4,7 @@
 // unresolved output rather than disappearing.
 import type { ColumnUsage, Relation } from '../model';
 import { FLOW_USAGES } from '../model';
-import type { ColRef, FromItem, QueryIR, Scope, SubRef } from './queryIr';
+import type { ColRef, FromItem, Projection, QueryIR, Scope, SubRef } from './queryIr';
 import { relationKey } from './queryIr';
 
 /** Known output columns of an upstream relation, or undefined when they are unknown. */
@@ -82,7 +82,7 @@ class Resolver {
       }
       for (const item of this.starItems(scope, p.qualifier)) {
         const inner = this.itemColumns(item);
-        result.names.push(...inner.names);
+        result.names.push(...inner.names.filter((n) => !isExcepted(p, n)));
         result.unknown.push(...inner.unknown);
       }
     }
@@ -132,7 +132,7 @@ class Resolver {
     }
     const out: ResolvedSource[] = [];
     for (const p of scope.projections) {
-      if (p.kind !== 'star') continue;
+      if (p.kind !== 'star' || isExcepted(p, name)) continue;
       for (const item of this.starItems(scope, p.qualifier)) {
         const cols = this.itemColumns(item);
         const has = cols.names.some((n) => eq(n, name));
@@ -157,6 +157,8 @@ class Resolver {
       const alias = this.projectionAlias(id, r);
       if (alias) return alias;
     }
+    const lateral = this.lateralAlias(id, r);
+    if (lateral) return lateral;
     const found = this.findItems(id, r);
     if (!found) {
       const alias = this.projectionAlias(id, r);
@@ -170,6 +172,24 @@ class Resolver {
       // CTE pattern) does not make it less certain; only an ambiguous unqualified name does.
       return inner.map((s) => ({ ...s, usage: compose(r.usage, s.usage), inferred: found.ambiguous }));
     });
+  }
+
+  /**
+   * Snowflake, Redshift and Databricks let a select item use an alias defined before it
+   * (`a as x, x || 'y' as y`). A from-item column of the same name wins, so the alias is taken
+   * only when every from-item's columns are known and none has the name.
+   */
+  private lateralAlias(id: number, r: ColRef): ResolvedSource[] | undefined {
+    const scope = this.ir.scopes[id];
+    if (r.qualifier || scope.kind !== 'select' || !FLOW_USAGES.has(r.usage) || scope.from.length === 0) return undefined;
+    // An item that itself mentions the name (`select colour`, `x + 1 as x`) is the column, not an alias.
+    const alias = scope.projections.find((p) => p.kind === 'column' && eq(p.name, r.column));
+    if (alias?.kind !== 'column' || alias.refs.some((x) => !x.qualifier && eq(x.column, r.column))) return undefined;
+    for (const f of scope.from) {
+      const cols = this.itemColumns(f);
+      if (cols.unknown.length || cols.names.some((n) => eq(n, r.column))) return undefined;
+    }
+    return this.column(id, r.column).map((s) => ({ ...s, usage: compose(r.usage, s.usage) }));
   }
 
   // ORDER BY / GROUP BY / HAVING may name a select-list alias rather than a from-item column.
@@ -241,6 +261,10 @@ class Resolver {
     }
     return [...seen.values()];
   }
+}
+
+function isExcepted(p: Extract<Projection, { kind: 'star' }>, name: string): boolean {
+  return !!p.except?.some((e) => eq(e, name));
 }
 
 function eq(a: string, b: string): boolean {

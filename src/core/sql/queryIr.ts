@@ -22,7 +22,8 @@ export type FromItem =
 
 export type Projection =
   | { kind: 'column'; name: string; refs: ColRef[]; subs: SubRef[] }
-  | { kind: 'star'; qualifier?: string };
+  /** `*` / `t.*`, minus BigQuery's `EXCEPT (…)` / Snowflake's `EXCLUDE (…)` columns. */
+  | { kind: 'star'; qualifier?: string; except?: string[] };
 
 export type Scope =
   | {

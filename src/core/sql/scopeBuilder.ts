@@ -169,9 +169,17 @@ class ScopeBuilder {
     }
     if (!Array.isArray(list)) return;
     for (const col of list) {
+      // BigQuery's `* EXCEPT (a)` and `* REPLACE (expr AS a)` wrap the star in an item of their own.
+      if ((col?.type === 'except' || col?.type === 'replace') && col.expr?.type === 'column_ref') {
+        const items: AstNode[] = Array.isArray(col.expr_list) ? col.expr_list : [];
+        const names = items.map((i) => (col.type === 'except' ? columnName(i.expr) : nameOf(i.as))).filter((n): n is string => !!n);
+        out.push({ kind: 'star', qualifier: qualifierOf(col.expr), except: names });
+        if (col.type === 'replace') this.projections(items, id, env, out);
+        continue;
+      }
       const expr = col?.expr;
       if (expr?.type === 'column_ref' && columnName(expr) === '*') {
-        out.push({ kind: 'star', qualifier: qualifierOf(expr) });
+        out.push({ kind: 'star', qualifier: qualifierOf(expr), except: excluded(expr) });
         continue;
       }
       const sink: Sink = { refs: [], subs: [] };
@@ -252,14 +260,35 @@ export function nameOf(x: AstNode): string | undefined {
   return undefined;
 }
 
+/**
+ * A column reference's parts. Snowflake's semi-structured paths (`payload:browser:family`)
+ * arrive as dotted parts with `notations`; the column is the part before the first `:`.
+ */
+function refParts(ref: AstNode): { qualifier?: string; column?: string } {
+  const parts = [nameOf(ref.schema), nameOf(ref.table), nameOf(ref.column)].filter((p): p is string => !!p);
+  const notations: string[] = Array.isArray(ref.notations) ? ref.notations : [];
+  const path = notations.indexOf(':');
+  if (path < 0 || parts.length < 2) return { qualifier: nameOf(ref.table) || undefined, column: nameOf(ref.column) };
+  const columnAt = parts.length - notations.length - 1 + path;
+  return { qualifier: columnAt > 0 ? parts[columnAt - 1] : undefined, column: parts[columnAt] };
+}
+
 function columnName(ref: AstNode): string | undefined {
   if (!ref || typeof ref !== 'object') return undefined;
-  return nameOf(ref.column);
+  return refParts(ref).column;
 }
 
 function qualifierOf(ref: AstNode): string | undefined {
-  const t = nameOf(ref.table);
-  return t ? t : undefined;
+  return refParts(ref).qualifier;
+}
+
+// Snowflake's `* EXCLUDE (a, b)` arrives as a function-shaped suffix of the star.
+function excluded(star: AstNode): string[] | undefined {
+  const suffix = star?.suffix;
+  const fn = Array.isArray(suffix?.name?.name) ? nameOf(suffix.name.name[0]) : undefined;
+  if (fn?.toLowerCase() !== 'exclude') return undefined;
+  const args: AstNode[] = suffix.args?.value ?? [];
+  return args.map(columnName).filter((n): n is string => !!n);
 }
 
 /** A FROM/INTO item's relation. Two parts arrive as {db, table}; three as {db, schema, table}. */
