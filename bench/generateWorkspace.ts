@@ -8,6 +8,8 @@ type Kind = 'key' | 'num' | 'text' | 'ts' | 'bool';
 interface Col {
   name: string;
   kind: Kind;
+  /** Computed in some model; later models pass it through but derive only from base columns. */
+  derived?: boolean;
 }
 interface Rel {
   name: string;
@@ -150,7 +152,7 @@ function modelSql(ups: Rel[], layer: string, int: Int, pick: Pick, chance: (p: n
   const take = (alias: string, c: Col, as = c.name) => {
     if (has(as)) return;
     sel.push(as === c.name ? `${alias}.${c.name}` : `${alias}.${c.name} as ${as}`);
-    out.push({ name: as, kind: c.kind });
+    out.push({ name: as, kind: c.kind, derived: c.derived });
   };
   const a = ups[0];
   // Keys and the watermark travel through every model, so joins and incremental filters work.
@@ -174,48 +176,48 @@ function modelSql(ups: Rel[], layer: string, int: Int, pick: Pick, chance: (p: n
   if (layer !== 'staging' && chance(0.3)) {
     // Aggregate to one row per customer: realistic for marts and a different resolver path.
     const agg: string[] = ['customer_id', 'max(updated_at) as updated_at', 'count(*) as row_count'];
-    const aggCols: Col[] = [{ name: 'customer_id', kind: 'key' }, { name: 'updated_at', kind: 'ts' }, { name: 'row_count', kind: 'num' }];
-    const add = (expr: string, base: string) => {
-      // Names would grow a prefix per aggregating layer; long ones get a short unique name.
-      const name = base.length > 40 ? `agg_${aggCols.length}` : base;
+    const aggCols: Col[] = [{ name: 'customer_id', kind: 'key' }, { name: 'updated_at', kind: 'ts' }, { name: 'row_count', kind: 'num', derived: true }];
+    const add = (expr: string, name: string, derived: boolean) => {
+      if (aggCols.some((c) => c.name === name)) return;
       agg.push(`${expr} as ${name}`);
-      aggCols.push({ name, kind: 'num' });
+      aggCols.push({ name, kind: 'num', derived });
     };
-    for (const c of out) {
+    // The prefix replaces an earlier one (total_total_x never appears), so names stay bounded.
+    for (const c of out.filter((x) => !x.derived)) {
       const fn = pick(['sum', 'avg', 'max']);
-      if (c.kind === 'num') add(`${fn}(${c.name})`, `${fn === 'sum' ? 'total' : fn}_${c.name}`);
-      else if (c.kind === 'text' && chance(0.4)) add(`count(distinct ${c.name})`, `distinct_${c.name}_count`);
+      if (c.kind === 'num') add(`${fn}(${c.name})`, `${fn === 'sum' ? 'total' : fn}_${c.name.replace(/^(total|avg|max)_/, '')}`, false);
+      else if (c.kind === 'text' && chance(0.4)) add(`count(distinct ${c.name})`, `distinct_${c.name}_count`, true);
     }
     ctes.push(`aggregated as (\n\n    select\n        ${agg.join(',\n        ')}\n    from joined\n    group by customer_id\n\n)`);
     prev = 'aggregated';
     cols = aggCols;
   }
-  // Derived columns: CASE, window functions, a var() threshold and a project macro.
+  // Derived columns (CASE with a var() threshold, window functions, project macros) are built
+  // from base columns only, so names do not pile up suffixes layer after layer.
   const derived: string[] = [];
   const final = [...cols];
-  const fresh = (base: string) => {
-    let name = base.length > 40 ? `c${final.length}` : base;
-    for (let k = 2; final.some((c) => c.name === name); k++) name = `${base.slice(0, 40)}_${k}`;
-    return name;
-  };
-  const nums = cols.filter((c) => c.kind === 'num');
-  const texts = cols.filter((c) => c.kind === 'text');
-  for (let guard = 0; final.length < target && guard < 60; guard++) {
-    const r = int(0, 5);
-    const num = nums.length ? pick(nums).name : undefined;
-    let d: [string, string, Kind];
-    if (r === 0 && num) d = [`case\n            when ${num} >= {{ var('high_value_threshold', 1000) }} then 'high'\n            when ${num} >= 100 then 'medium'\n            else 'low'\n        end`, `${num}_band`, 'text'];
-    else if (r === 1) d = [`row_number() over (partition by customer_id order by updated_at desc)`, 'customer_row_number', 'num'];
-    else if (r === 2 && num) d = [`sum(${num}) over (partition by customer_id order by updated_at rows between unbounded preceding and current row)`, `running_${num}`, 'num'];
-    else if (r === 3 && num) d = [`{{ cents_to_dollars('${num}') }}`, `${num}_usd`, 'num'];
-    else if (r === 4 && nums.length > 1) d = [`{{ safe_divide('${nums[0].name}', '${nums[1].name}') }}`, `${nums[0].name}_ratio`, 'num'];
-    else if (texts.length) {
-      const t = pick(texts).name;
-      d = [`coalesce(lower(${t}), 'unknown')`, `${t}_normalized`, 'text'];
-    } else d = [`lag(updated_at) over (partition by customer_id order by updated_at)`, 'previous_updated_at', 'ts'];
-    const name = fresh(d[1]);
-    derived.push(`${d[0]} as ${name}`);
-    final.push({ name, kind: d[2] });
+  const cands: [string, string, Kind][] = [
+    ['row_number() over (partition by customer_id order by updated_at desc)', 'customer_row_number', 'num'],
+    ['lag(updated_at) over (partition by customer_id order by updated_at)', 'previous_updated_at', 'ts'],
+  ];
+  const base = cols.filter((c) => !c.derived);
+  for (const c of base) {
+    const n = c.name;
+    if (c.kind === 'num') {
+      cands.push([`case\n            when ${n} >= {{ var('high_value_threshold', 1000) }} then 'high'\n            when ${n} >= 100 then 'medium'\n            else 'low'\n        end`, `${n}_band`, 'text']);
+      cands.push([`sum(${n}) over (partition by customer_id order by updated_at rows between unbounded preceding and current row)`, `running_${n}`, 'num']);
+      cands.push([`{{ cents_to_dollars('${n}') }}`, `${n}_usd`, 'num']);
+      const other = base.find((x) => x.kind === 'num' && x !== c);
+      if (other) cands.push([`{{ safe_divide('${n}', '${other.name}') }}`, `${n}_per_${other.name}`, 'num']);
+    } else if (c.kind === 'text') cands.push([`coalesce(lower(${n}), 'unknown')`, `${n}_normalized`, 'text']);
+    else if (c.kind === 'ts' && n !== 'updated_at') cands.push([`date_trunc('month', ${n})`, `${n}_month`, 'ts']);
+    else if (c.kind === 'bool') cands.push([`case when ${n} then 1 else 0 end`, `${n}_flag`, 'num']);
+  }
+  while (final.length < target && cands.length) {
+    const [expr, name, kind] = cands.splice(int(0, cands.length - 1), 1)[0];
+    if (final.some((c) => c.name === name)) continue;
+    derived.push(`${expr} as ${name}`);
+    final.push({ name, kind, derived: true });
   }
   ctes.push(`final as (\n\n    select\n        ${[...cols.map((c) => c.name), ...derived].join(',\n        ')}\n    from ${prev}\n\n)`);
   const last = chance(0.1) ? 'select * from final' : `select\n    ${final.map((c) => c.name).join(',\n    ')}\nfrom final`;
