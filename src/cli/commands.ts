@@ -23,7 +23,8 @@ export function runIndex(index: LineageIndex, json: boolean, io: Io): number {
   io.out(`Assets: ${stats.assets}`);
   for (const [type, n] of Object.entries(stats.by_type).sort()) io.out(`  ${type.padEnd(14)} ${n}`);
   io.out(`Edges: ${stats.edges}   Column edges: ${stats.column_edges}`);
-  io.out(`Parsed ${index.timings.parsed} SQL sources, ${index.timings.cached} from cache`);
+  const t = index.timings;
+  io.out(t.restored ? 'Restored from the saved index: no file changed since the last run' : `Parsed ${t.parsed} SQL sources, ${t.cached} from cache`);
   if (stats.diagnostics.length) {
     io.out(`\nDiagnostics (${stats.diagnostics.length}):`);
     for (const d of stats.diagnostics.slice(0, 50)) io.out(`  ${d.path}:${d.line}: ${d.severity}: ${d.message}`);

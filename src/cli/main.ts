@@ -2,7 +2,8 @@
 // 0 fine, 1 impact findings at or above --fail-on, 2 bad usage or input (one line on stderr).
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createLineageIndex } from '../core/lineageIndex';
 import type { LineageIndex } from '../core/lineageIndex';
 import { NodeFileSystem } from '../core/io/nodeFileSystem';
@@ -101,15 +102,24 @@ async function run(argv: string[], io: Io): Promise<number> {
 
 async function openIndex(workspace: string, v: { dialect?: string; 'no-cache'?: boolean }): Promise<LineageIndex> {
   const cache = v['no-cache'] ? undefined : new FileAnalysisCache(cacheFileFor(workspace));
-  await cache?.load();
   const index = await createLineageIndex(new NodeFileSystem(workspace), {
     dialect: v.dialect,
     cache,
     workerScript: path.join(__dirname, 'parseWorker.js'),
+    engineVersion: engineVersion(),
   });
   // A cache that cannot be written (read-only home, full disk) only costs speed next time.
   await cache?.save().catch(() => undefined);
   return index;
+}
+
+/** This build of the CLI, so results cached by another build are not reused. */
+function engineVersion(): string {
+  try {
+    return createHash('sha1').update(readFileSync(__filename)).digest('base64url').slice(0, 16);
+  } catch {
+    return VERSION;
+  }
 }
 
 function findAsset(index: LineageIndex, name: string): Asset {

@@ -10,7 +10,11 @@ import { LineageGraph } from './graph/lineageGraph';
 import { runColumnPhase } from './graph/columnPhase';
 import { buildColumnJobs } from './graph/columnJobs';
 import { addDeclaredReferences } from './graph/declaredReferences';
-import { readWorkspaceFacts } from './readers/workspaceReader';
+import { DEFAULT_MAX_FILE_SIZE, readWorkspaceFacts } from './readers/workspaceReader';
+import { PrefetchedFileSystem } from './io/prefetch';
+import { SNAPSHOT_VERSION, takeSnapshot, unpackReference } from './cache/indexSnapshot';
+import type { IndexSnapshot } from './cache/indexSnapshot';
+import { SQL_ANALYSIS_VERSION } from './sql/sqlAnalysis';
 import type { DbtWorkspace } from './dbt/dbtReader';
 import type { AnalysisCache } from './cache/analysisCache';
 import { MemoryAnalysisCache } from './cache/analysisCache';
@@ -37,13 +41,18 @@ export interface IndexOptions {
   workers?: number;
   /** Stop after the table graph (the benchmark times the phases separately). */
   tableGraphOnly?: boolean;
+  /** Identifies the engine build: cached results of another build are never reused. */
+  engineVersion?: string;
 }
 
 export interface IndexTimings {
+  readMs: number;
   tableGraphMs: number;
   columnLineageMs: number;
   parsed: number;
   cached: number;
+  /** True when the whole index came from a snapshot of the unchanged workspace. */
+  restored: boolean;
 }
 
 export class LineageIndex {
@@ -52,14 +61,44 @@ export class LineageIndex {
   readonly diagnostics: Diagnostic[] = [];
   /** Schema changes found in migration files, by path. */
   readonly changes = new Map<string, MigrationChange[]>();
-  readonly timings: IndexTimings = { tableGraphMs: 0, columnLineageMs: 0, parsed: 0, cached: 0 };
+  readonly timings: IndexTimings = { readMs: 0, tableGraphMs: 0, columnLineageMs: 0, parsed: 0, cached: 0, restored: false };
   private facts: FileFacts[] = [];
   private dbt?: DbtWorkspace;
+  private readonly fs: PrefetchedFileSystem;
 
-  constructor(private readonly fs: WorkspaceFileSystem, private readonly options: IndexOptions = {}) {}
+  constructor(fs: WorkspaceFileSystem, private readonly options: IndexOptions = {}) {
+    this.fs = new PrefetchedFileSystem(fs, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+  }
+
+  /** Reads the workspace, then either restores the snapshot of this exact content or indexes it. */
+  async build(): Promise<void> {
+    const t0 = performance.now();
+    await this.fs.prefetch();
+    this.timings.readMs = performance.now() - t0;
+    const cache = this.options.cache;
+    const fingerprint = this.fs.fingerprint(`${SNAPSHOT_VERSION}|${SQL_ANALYSIS_VERSION}|${this.options.engineVersion ?? ''}|${this.options.dialect ?? ''}|${this.options.maxFileSize ?? ''}`);
+    if (!this.options.tableGraphOnly && cache?.readSnapshot) {
+      const snap = await cache.readSnapshot();
+      if (snap?.version === SNAPSHOT_VERSION && snap.fingerprint === fingerprint) return this.restore(snap);
+    }
+    await this.buildTableGraph();
+    if (this.options.tableGraphOnly) return;
+    await this.resolveColumns();
+    cache?.writeSnapshot?.(takeSnapshot(this, fingerprint));
+  }
+
+  private restore(snap: IndexSnapshot): void {
+    const t0 = performance.now();
+    for (const a of snap.assets) this.assets.restore(a);
+    for (const [from, to, confidence] of snap.edges) this.graph.addEdge(from, to, confidence);
+    for (const r of snap.references) this.graph.addReference(unpackReference(r));
+    this.diagnostics.push(...snap.diagnostics);
+    for (const [path, changes] of snap.changes) this.changes.set(path, changes);
+    Object.assign(this.timings, { restored: true, columnLineageMs: performance.now() - t0 });
+  }
 
   /** Phase one: every reader's facts, merged into assets, with table-level edges. */
-  async buildTableGraph(): Promise<void> {
+  private async buildTableGraph(): Promise<void> {
     const t0 = performance.now();
     const read = await readWorkspaceFacts(this.fs, this.options);
     this.facts = read.files;
@@ -82,11 +121,12 @@ export class LineageIndex {
   }
 
   /** Phase two: column lineage for every SQL source, upstream first. */
-  async resolveColumns(): Promise<void> {
+  private async resolveColumns(): Promise<void> {
     const t0 = performance.now();
-    const cache = this.options.cache ?? new MemoryAnalysisCache();
+    const cache: AnalysisCache = this.options.cache ?? new MemoryAnalysisCache();
+    await cache.prepare?.();
     const queries = this.facts.flatMap((f) => f.queries);
-    const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.options);
+    const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.options, this.options.engineVersion ?? '');
     this.diagnostics.push(...diagnostics);
     runColumnPhase(jobs, {
       assets: this.assets,
@@ -190,7 +230,6 @@ function dedupeDiagnostics(list: Diagnostic[]): void {
 
 export async function createLineageIndex(fs: WorkspaceFileSystem, options: IndexOptions = {}): Promise<LineageIndex> {
   const index = new LineageIndex(fs, options);
-  await index.buildTableGraph();
-  if (!options.tableGraphOnly) await index.resolveColumns();
+  await index.build();
   return index;
 }

@@ -59,3 +59,28 @@ test('a reference to a column the upstream does not have is a diagnostic', async
   assert.equal(d.line, 2);
   assert.match(d.message, /"amout" does not exist in s\.t/);
 });
+
+test('an unchanged workspace is restored from the snapshot with identical answers; a change re-indexes', async () => {
+  const files = {
+    'ddl.sql': 'create table raw.orders (id int, amount numeric, status text);',
+    'views.sql': "create view rpt.paid as select id, amount from raw.orders where status = 'paid';\ncreate view rpt.total as select sum(amount) as total from rpt.paid;",
+  };
+  const cache = new MemoryAnalysisCache();
+  const first = await createLineageIndex(new MemoryFileSystem(files), { cache });
+  const again = await createLineageIndex(new MemoryFileSystem(files), { cache });
+  assert.equal(first.timings.restored, false);
+  assert.equal(again.timings.restored, true);
+  const answers = (ix: typeof first) => {
+    const orders = ix.assets.lookup('raw.orders')[0];
+    return {
+      stats: ix.stats(),
+      impact: ix.impact(orders, [{ type: 'column_rename', from: 'amount', to: 'amount_eur' }]),
+      lineage: ix.lineage(orders, 'both', 5),
+      columns: ix.columns(ix.assets.lookup('rpt.total')[0]),
+    };
+  };
+  assert.deepEqual(answers(again), answers(first));
+  const changed = await createLineageIndex(new MemoryFileSystem({ ...files, 'ddl.sql': files['ddl.sql'].replace('status text', 'state text') }), { cache });
+  assert.equal(changed.timings.restored, false);
+  assert.ok(changed.diagnostics.some((d) => d.code === 'unknown-column'), 'the edit is seen: status no longer exists');
+});

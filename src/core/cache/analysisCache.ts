@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic, Relation, UpstreamRef } from '../model';
 import type { SqlAnalysis } from '../sql/sqlAnalysis';
 import { SQL_ANALYSIS_VERSION } from '../sql/sqlAnalysis';
+import type { IndexSnapshot } from './indexSnapshot';
 
 export interface CachedAnalysis {
   analysis: SqlAnalysis;
@@ -18,11 +19,23 @@ export interface CachedAnalysis {
 export interface AnalysisCache {
   get(key: string): CachedAnalysis | undefined;
   set(key: string, value: CachedAnalysis): void;
+  /** The last finished index, if the cache keeps one (see indexSnapshot.ts). */
+  readSnapshot?(): Promise<IndexSnapshot | undefined>;
+  writeSnapshot?(snapshot: IndexSnapshot): void;
+  /** Called before the first get(): a persisted cache reads its entries here. */
+  prepare?(): Promise<void>;
 }
 
 /** A cache that lives as long as the index (tests, one-off CLI runs with --no-cache). */
 export class MemoryAnalysisCache implements AnalysisCache {
   readonly entries = new Map<string, CachedAnalysis>();
+  private snapshot?: IndexSnapshot;
+  async readSnapshot(): Promise<IndexSnapshot | undefined> {
+    return this.snapshot;
+  }
+  writeSnapshot(snapshot: IndexSnapshot): void {
+    this.snapshot = snapshot;
+  }
   get(key: string): CachedAnalysis | undefined {
     return this.entries.get(key);
   }

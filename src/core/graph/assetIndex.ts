@@ -4,6 +4,9 @@
 import type { AssetFact, AssetType, ColumnInfo, Location, Relation } from '../model';
 import { relationKey } from '../sql/queryIr';
 
+/** What an asset keeps of each fact merged into it: enough to look it up and rank its names. */
+export type FactKey = Pick<AssetFact, 'id' | 'name' | 'aliases' | 'relation' | 'origin' | 'asset_type'>;
+
 export interface Asset {
   id: string;
   name: string;
@@ -16,7 +19,7 @@ export interface Asset {
   paths: string[];
   columns: ColumnInfo[];
   columnsComplete: boolean;
-  facts: AssetFact[];
+  facts: FactKey[];
   meta: Record<string, unknown>;
 }
 
@@ -49,7 +52,7 @@ export class AssetIndex {
       paths: fact.location ? [fact.location.path] : [],
       columns: fact.columns ? [...fact.columns] : [],
       columnsComplete: !!fact.columnsComplete,
-      facts: [fact],
+      facts: [factKey(fact)],
       meta: { ...(fact.meta ?? {}) },
     };
     this.assets.push(asset);
@@ -60,7 +63,7 @@ export class AssetIndex {
   private merge(asset: Asset, fact: AssetFact): void {
     const lead = asset.facts[0];
     const takesLead = rank(fact) > rank(lead);
-    asset.facts.push(fact);
+    asset.facts.push(factKey(fact));
     if (takesLead) {
       asset.aliases.push(asset.name);
       asset.name = fact.name;
@@ -78,7 +81,13 @@ export class AssetIndex {
     this.register(asset, fact);
   }
 
-  private register(asset: Asset, fact: AssetFact): void {
+  /** Puts back an asset saved in an index snapshot, with every key it was registered under. */
+  restore(asset: Asset): void {
+    this.assets.push(asset);
+    for (const f of asset.facts) this.register(asset, f);
+  }
+
+  private register(asset: Asset, fact: FactKey): void {
     this.byId.set(fact.id, asset);
     for (const name of [fact.name, ...(fact.aliases ?? [])]) push(this.byName, name.toLowerCase(), asset);
     if (fact.relation) {
@@ -124,7 +133,11 @@ export class AssetIndex {
   }
 }
 
-function rank(f: AssetFact): number {
+function factKey(f: AssetFact): FactKey {
+  return { id: f.id, name: f.name, aliases: f.aliases, relation: f.relation, origin: f.origin, asset_type: f.asset_type };
+}
+
+function rank(f: FactKey): number {
   return ORIGIN_RANK[f.origin] * 10 + (TYPE_RANK[f.asset_type] ?? 0);
 }
 

@@ -13,12 +13,13 @@ export async function buildColumnJobs(
   dbt: DbtWorkspace | undefined,
   cache: AnalysisCache,
   pool: PoolOptions,
+  engineVersion: string,
 ): Promise<{ jobs: ColumnJob[]; diagnostics: Diagnostic[]; parsed: number; cached: number }> {
   const diagnostics: Diagnostic[] = [];
   const entries: { q: QuerySource; key: string; hit?: CachedAnalysis; pending?: Omit<CachedAnalysis, 'analysis'> & { sql: string; incrementalSql?: string } }[] = [];
   const toParse: ParseJob[] = [];
   for (const q of queries) {
-    const key = cacheKey(q.ownerId ? 'dbt' : 'sql', q.dialect, dbt && q.ownerId ? dbt.contextHashOf(q) : '', q.originalText);
+    const key = cacheKey(engineVersion, q.ownerId ? 'dbt' : 'sql', q.dialect, dbt && q.ownerId ? dbt.contextHashOf(q) : '', q.originalText);
     const hit = cache.get(key);
     if (hit) {
       entries.push({ q, key, hit });

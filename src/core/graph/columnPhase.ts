@@ -77,6 +77,7 @@ class JobResolver {
   /** References already recorded for this job (flows per output column, and plain mentions). */
   private readonly added = new Set<string>();
   private incremental = false;
+  private readonly assetByRelation = new Map<string, Asset | undefined>();
 
   constructor(private readonly job: ColumnJob, private readonly ctx: ColumnPhaseContext) {
     for (const r of job.renderedRelations ?? []) this.rendered.set(relationKey(r.relation), r.upstream);
@@ -93,7 +94,16 @@ class JobResolver {
    * a table of the same name. Any other relation is a table, known or implicit.
    */
   private upstreamAsset(rel: Relation): Asset | undefined {
-    const ref = this.rendered.get(relationKey(rel));
+    // One file names the same few relations for every column it reads: look each up once.
+    const key = relationKey(rel);
+    if (this.assetByRelation.has(key)) return this.assetByRelation.get(key);
+    const asset = this.findUpstream(rel, key);
+    this.assetByRelation.set(key, asset);
+    return asset;
+  }
+
+  private findUpstream(rel: Relation, key: string): Asset | undefined {
+    const ref = this.rendered.get(key);
     if (!ref) return this.ctx.relationAsset(rel);
     const project = this.job.ownerId ? this.ctx.assets.get(this.job.ownerId)?.meta.project : undefined;
     return this.ctx.resolveUpstream(ref, typeof project === 'string' ? project : undefined);

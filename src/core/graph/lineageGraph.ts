@@ -66,6 +66,10 @@ export class LineageGraph {
     return (this.refsByConsumer.get(consumerId) ?? []).filter((r) => FLOW_USAGES.has(r.usage));
   }
 
+  edges(): Edge[] {
+    return [...this.down.values()].flatMap((m) => [...m.values()]);
+  }
+
   get edgeCount(): number {
     let n = 0;
     for (const m of this.down.values()) n += m.size;

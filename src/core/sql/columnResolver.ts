@@ -52,6 +52,8 @@ class Resolver {
   private readonly outputMemo = new Map<number, { names: string[]; unknown: Relation[] }>();
   private readonly unresolved = new Set<string>();
   private readonly active = new Set<string>();
+  /** Per select scope: lower-cased output name → its first column projection. */
+  private readonly byName = new Map<number, Map<string, Extract<Projection, { kind: 'column' }>>>();
 
   constructor(private readonly ir: QueryIR, private readonly lookup: SchemaLookup) {}
 
@@ -125,8 +127,8 @@ class Resolver {
         return memberName === undefined ? [] : this.column(m, memberName);
       });
     }
-    const proj = scope.projections.find((p) => p.kind === 'column' && eq(p.name, name));
-    if (proj?.kind === 'column') {
+    const proj = this.projection(id, name);
+    if (proj) {
       const flows = proj.refs.filter((r) => FLOW_USAGES.has(r.usage));
       return [...flows.flatMap((r) => this.ref(id, r)), ...proj.subs.flatMap((s) => this.sub(s))];
     }
@@ -144,6 +146,19 @@ class Resolver {
       }
     }
     return out;
+  }
+
+  private projection(id: number, name: string): Extract<Projection, { kind: 'column' }> | undefined {
+    let map = this.byName.get(id);
+    if (!map) {
+      map = new Map();
+      const scope = this.ir.scopes[id];
+      if (scope.kind === 'select') {
+        for (const p of scope.projections) if (p.kind === 'column' && !map.has(p.name.toLowerCase())) map.set(p.name.toLowerCase(), p);
+      }
+      this.byName.set(id, map);
+    }
+    return map.get(name.toLowerCase());
   }
 
   /** What a subquery used as a value contributes: every column it outputs. */
@@ -183,8 +198,8 @@ class Resolver {
     const scope = this.ir.scopes[id];
     if (r.qualifier || scope.kind !== 'select' || !FLOW_USAGES.has(r.usage) || scope.from.length === 0) return undefined;
     // An item that itself mentions the name (`select colour`, `x + 1 as x`) is the column, not an alias.
-    const alias = scope.projections.find((p) => p.kind === 'column' && eq(p.name, r.column));
-    if (alias?.kind !== 'column' || alias.refs.some((x) => !x.qualifier && eq(x.column, r.column))) return undefined;
+    const alias = this.projection(id, r.column);
+    if (!alias || alias.refs.some((x) => !x.qualifier && eq(x.column, r.column))) return undefined;
     for (const f of scope.from) {
       const cols = this.itemColumns(f);
       if (cols.unknown.length || cols.names.some((n) => eq(n, r.column))) return undefined;
@@ -196,7 +211,7 @@ class Resolver {
   private projectionAlias(id: number, r: ColRef): ResolvedSource[] | undefined {
     const scope = this.ir.scopes[id];
     if (r.qualifier || scope.kind !== 'select' || FLOW_USAGES.has(r.usage)) return undefined;
-    if (!scope.projections.some((p) => p.kind === 'column' && eq(p.name, r.column))) return undefined;
+    if (!this.projection(id, r.column)) return undefined;
     return this.column(id, r.column).map((s) => ({ ...s, usage: r.usage }));
   }
 
