@@ -131,7 +131,7 @@ test('generate_schema_name: default and project override', () => {
 test('an unknown macro renders as NULL with a diagnostic and the rest renders', () => {
   const t = [
     'select',
-    "  {{ dbt_utils.generate_surrogate_key(['id', ref('keys')]) }} as sk,",
+    "  {{ dbt_utils.no_such_macro(['id', ref('keys')]) }} as sk,",
     '  {{ not_a_macro() }} as x',
     "from {{ ref('orders') }}",
   ].join('\n');

@@ -10,7 +10,7 @@ import { parseDbtSchemaYaml } from './dbtYaml';
 import { parseSeedCsv } from './seeds';
 import { readManifestFacts } from './manifestFacts';
 import type { DbtRenderContext, MacroLibrary } from './jinjaRender';
-import { extractJinjaRefs, loadMacros, renderDbtSql, resolveSchemaName } from './jinjaRender';
+import { extractJinjaRefs, loadMacros, renderDbtSql, renderJinjaValue, resolveSchemaName } from './jinjaRender';
 import { modelFact, snapshotName } from './dbtFacts';
 import { projectFiles, type ProjectFiles } from './projectFiles';
 
@@ -101,7 +101,10 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
     out.push(f);
     return f;
   };
-  fileOut(pf.projectFile).diagnostics.push(...diagnostics);
+  const projectFacts = fileOut(pf.projectFile);
+  projectFacts.diagnostics.push(...diagnostics);
+  const valueCtx: DbtRenderContext = { ...schemaCtx, resolveRef: () => undefined, resolveSource: () => undefined, thisRelation: { name: '' } };
+  const jinja = jinjaValues(valueCtx);
 
   // YAML first: model docs and configs written there apply to the SQL files read next.
   const docs = new Map<string, { columns: AssetFact['columns']; description?: string; config?: Record<string, unknown> }>();
@@ -109,9 +112,14 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
     const y = parseDbtSchemaYaml(path, (await read(path)) ?? '');
     const f = fileOut(path);
     f.diagnostics.push(...y.diagnostics);
+    const at = (loc: { line: number; column: number } | undefined) => ({ path, line: loc?.line ?? 1, column: loc?.column ?? 1, out: f.diagnostics });
     for (const m of [...y.models, ...y.seeds, ...y.snapshots]) docs.set(m.name.toLowerCase(), { columns: m.columns, description: m.description, config: m.config });
     for (const s of y.sources) {
-      const relation: Relation = { database: s.database ?? (target.database || undefined), schema: s.schema, name: s.identifier };
+      const relation: Relation = {
+        database: jinja(s.database, at(s.location)) || target.database || undefined,
+        schema: jinja(s.schema, at(s.location)) || s.sourceName,
+        name: jinja(s.identifier, at(s.location)) || s.tableName,
+      };
       state.sources.set(`${s.sourceName}.${s.tableName}`.toLowerCase(), relation);
       const fact: AssetFact = {
         id: `source.${project.name}.${s.sourceName}.${s.tableName}`,
@@ -139,7 +147,7 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
     const name = stem(path);
     const seed = parseSeedCsv(path, (await read(path)) ?? '');
     const cfg = { ...configFor(project.seedConfig, project.name, pf.folders(path)), ...(docs.get(name.toLowerCase())?.config ?? {}) };
-    const relation = relationFor(cfg, name, target, schemaCtx);
+    const relation = relationFor(renderConfig(cfg, jinja, projectFacts), name, target, schemaCtx);
     state.relations.set(name.toLowerCase(), relation);
     const docCols = docs.get(name.toLowerCase())?.columns ?? [];
     const columns = seed.columns.map((c) => ({ ...(docCols.find((d) => d.name.toLowerCase() === c.name.toLowerCase()) ?? {}), ...c }));
@@ -155,7 +163,7 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
     const name = (isSnapshot ? snapshotName(text) : undefined) ?? stem(path);
     const doc = docs.get(name.toLowerCase());
     const tree = isSnapshot ? project.snapshotConfig : project.modelConfig;
-    const cfg = { ...configFor(tree, project.name, pf.folders(path)), ...(doc?.config ?? {}), ...extracted.config };
+    const cfg = renderConfig({ ...configFor(tree, project.name, pf.folders(path)), ...(doc?.config ?? {}), ...extracted.config }, jinja, projectFacts);
     if (cfg.enabled === false) continue;
     const relation = isSnapshot ? { database: target.database || undefined, schema: String(cfg.target_schema ?? target.schema), name: String(cfg.alias ?? name) } : relationFor(cfg, name, target, schemaCtx);
     state.relations.set(name.toLowerCase(), relation);
@@ -173,11 +181,47 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
   return state;
 }
 
+type JinjaAt = { path: string; line: number; column: number; out: Diagnostic[] };
+type RenderValue = (text: string | undefined, at: JinjaAt) => string | undefined;
+
+/**
+ * Renders YAML values written in Jinja; plain values pass through. On failure the raw text
+ * stays and a diagnostic says why, once per file and text. An empty result (an unset var)
+ * is '', for the caller's default.
+ */
+function jinjaValues(ctx: DbtRenderContext): RenderValue {
+  const reported = new Set<string>();
+  return (text, at) => {
+    if (text === undefined || !/{{|{%/.test(text)) return text;
+    const r = renderJinjaValue(text, ctx);
+    for (const d of r.diagnostics) {
+      const key = `${at.path}\0${text}\0${d.message}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      at.out.push({ path: at.path, line: at.line, column: at.column, severity: 'warning', code: d.code, message: `${d.message} (rendering "${text.trim()}")` });
+    }
+    return r.value ?? text;
+  };
+}
+
+// dbt renders these config values, so `+schema: "{{ var('s') }}"` in dbt_project.yml works.
+const RENDERED_CONFIG = ['schema', 'database', 'alias', 'target_schema', 'target_database'];
+
+function renderConfig(cfg: Record<string, unknown>, jinja: RenderValue, projectFacts: FileFacts): Record<string, unknown> {
+  const out = { ...cfg };
+  const at = { path: projectFacts.path, line: 1, column: 1, out: projectFacts.diagnostics };
+  for (const key of RENDERED_CONFIG) if (typeof out[key] === 'string') out[key] = jinja(out[key] as string, at) || undefined;
+  return out;
+}
+
 function relationFor(cfg: Record<string, unknown>, name: string, target: DbtProjectState['target'], ctx: Parameters<typeof resolveSchemaName>[1]): Relation {
   const custom = typeof cfg.schema === 'string' ? cfg.schema : undefined;
   const database = typeof cfg.database === 'string' ? cfg.database : target.database || undefined;
   return { database, schema: resolveSchemaName(custom, ctx), name: typeof cfg.alias === 'string' ? cfg.alias : name };
 }
+
+// Approximations the built-in macros report: worth knowing, not worth a warning.
+const INFO_CODES = new Set(['unknown-macro', 'needs-warehouse', 'approximate-star']);
 
 function renderModel(state: DbtProjectState, fact: AssetFact, text: string, resolveRef: DbtRenderContext['resolveRef']): DbtRenderOutcome {
   const ctx: DbtRenderContext = {
@@ -196,7 +240,12 @@ function renderModel(state: DbtProjectState, fact: AssetFact, text: string, reso
   // A plain text check decides whether that second render is needed; the render itself parses.
   const inc = text.includes('is_incremental') ? renderDbtSql(text, { ...ctx, isIncremental: true }) : undefined;
   const path = fact.location?.path ?? '';
-  const diagnostics: Diagnostic[] = [...r.diagnostics, ...(inc?.diagnostics ?? [])].map((d) => ({ path, line: d.line, column: d.column, severity: d.code === 'unknown-macro' ? 'info' : 'warning', code: d.code, message: d.message }));
+  const seen = new Set<string>();
+  const unique = [...r.diagnostics, ...(inc?.diagnostics ?? [])].filter((d) => {
+    const key = `${d.line}:${d.column}:${d.code}:${d.message}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
+  const diagnostics: Diagnostic[] = unique.map((d) => ({ path, line: d.line, column: d.column, severity: INFO_CODES.has(d.code) ? 'info' : 'warning', code: d.code, message: d.message }));
   const renderedRelations = [...r.renderedRelations, ...(inc?.renderedRelations ?? [])];
   return { sql: r.sql, incrementalSql: inc?.sql, renderedRelations, diagnostics };
 }

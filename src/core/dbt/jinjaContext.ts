@@ -9,6 +9,7 @@ import type { JinjaDiagnostic } from './jinjaExtract';
 import { pushUpstream, refUpstream } from './jinjaExtract';
 import type { Loc } from './jinjaSource';
 import type { RtValue } from './jinjaValues';
+import { resultStubs } from './jinjaResults';
 import { CallableWithAttrs, fn, fromJs, none, RelationValue, ReturnSignal, Rt, str, toJs, UnknownValue } from './jinjaValues';
 
 export interface DbtTarget {
@@ -209,7 +210,7 @@ function dispatcher(name: string): RtValue {
   return new Rt.Function((args, scope) => {
     if (!active) return none();
     const { ctx, state } = active;
-    for (const candidate of [`${ctx.target.type}__${name}`, `default__${name}`, name]) {
+    for (const candidate of [...adapterChain(ctx.target.type).map((a) => `${a}__${name}`), `default__${name}`, name]) {
       // `m` usually is the macro doing the dispatch; calling it again would never end.
       if (candidate === name && state.dispatching.has(name)) continue;
       const macro = scope.lookupVariable(candidate);
@@ -226,6 +227,14 @@ function dispatcher(name: string): RtValue {
   });
 }
 
+// Adapters that inherit another's macros, as dbt's dispatch searches them; `postgresql` is the
+// parser's name for the postgres adapter, which users may pass as the dialect.
+const ADAPTER_PARENTS: Record<string, string[]> = { postgresql: ['postgres'], redshift: ['redshift', 'postgres'] };
+
+function adapterChain(type: string): string[] {
+  return ADAPTER_PARENTS[type] ?? [type];
+}
+
 function miscStubs(): Record<string, RtValue> {
   const blank = fn(() => str(''));
   const raise = stub(({ state }, pos) => {
@@ -233,10 +242,12 @@ function miscStubs(): Record<string, RtValue> {
     return str('');
   });
   return {
-    execute: new Rt.Boolean(false),
-    run_query: fn(() => none()),
-    statement: fn(runCallerBody),
-    load_result: fn(() => fromJs({ data: [], table: null, response: null })),
+    ...resultStubs(),
+    // Built-in macros report what they could only approximate without a warehouse.
+    _dl_note: stub(({ state }, pos) => {
+      diagnose(state, String(toJs(pos[1]) ?? ''), String(toJs(pos[0]) ?? 'dbt-note'));
+      return str('');
+    }),
     log: blank,
     print: blank,
     exceptions: obj({ raise_compiler_error: raise, raise_not_implemented: raise, warn: blank }),
@@ -249,16 +260,6 @@ function miscStubs(): Record<string, RtValue> {
     fromjson: fn((pos) => parseJson(pos)),
     default__generate_schema_name: stub(({ ctx }, pos) => str(defaultSchemaName(toJs(pos[0]), ctx.target))),
   };
-}
-
-/**
- * dbt's `statement` renders its `{% call %}` body to get the SQL it would run; rendering it
- * here records the refs inside, while the result stays empty because nothing runs.
- */
-function runCallerBody(_pos: RtValue[], _kw: Map<string, RtValue>, scope: Environment): RtValue {
-  const caller = scope.lookupVariable('caller');
-  if (caller.type === 'FunctionValue') (caller as FunctionValue).value([], scope);
-  return str('');
 }
 
 function parseJson(pos: RtValue[]): RtValue {
