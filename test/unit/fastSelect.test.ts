@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { fastParseStatement } from '../../src/core/sql/fastSelect';
+import { fastParseStatement, fastPathServes } from '../../src/core/sql/fastSelect';
 import { parseSql } from '../../src/core/sql/sqlParser';
 import { buildStatement } from '../../src/core/sql/scopeBuilder';
 import { splitStatements, tokenizeSql } from '../../src/core/sql/tokenizer';
@@ -116,6 +116,20 @@ test('hand-written statements: fast IR equals node-sql-parser IR in every served
     assertClean(t);
     assert.ok(t.compared >= 60, `only ${t.compared} hand-written statements were compared`);
   }
+});
+
+test('Snowflake-only syntax always bails to the Snowflake build', () => {
+  const snowflakeOnly = [
+    'select a from t qualify row_number() over (partition by a order by b) = 1',
+    'select payload:browser:family as family from t',
+    'select * exclude (a) from t',
+    'select $1, $2 from t',
+    "select a from t sample (10)",
+    'select f.value from t, lateral flatten(input => t.arr) f',
+  ];
+  for (const sql of snowflakeOnly) assert.equal(fastParseStatement(sql, 0, sql.length), undefined, sql);
+  assert.equal(fastPathServes('snowflake'), true);
+  assert.equal(fastPathServes('bigquery'), false);
 });
 
 test('statements outside the fast grammar are left to node-sql-parser', () => {

@@ -82,7 +82,8 @@ class ScopeBuilder {
     const id = this.add({ kind: 'setop', parent, members: [] });
     const members: number[] = [];
     for (let node: AstNode = ast; node; node = node._next) {
-      members.push(this.core(node, id, withEnv));
+      // The first member's WITH belongs to the whole set operation; a later member may bring its own.
+      members.push(this.core(node, id, node === ast ? withEnv : this.ctes(node.with, id, withEnv)));
     }
     (this.scopes[id] as Extract<Scope, { kind: 'setop' }>).members = members;
     return id;
@@ -116,8 +117,8 @@ class ScopeBuilder {
     }
   }
 
-  private core(ast: AstNode, parent: number | undefined, outerEnv: CteEnv): number {
-    const env = ast.with ? this.ctes(ast.with, parent, outerEnv) : outerEnv;
+  /** One SELECT without its WITH clause, which select() has already turned into `env`. */
+  private core(ast: AstNode, parent: number | undefined, env: CteEnv): number {
     const scope: Extract<Scope, { kind: 'select' }> = { kind: 'select', parent, from: [], projections: [], reads: [], readSubs: [] };
     const id = this.add(scope);
     const reads: Sink = { refs: scope.reads, subs: scope.readSubs };

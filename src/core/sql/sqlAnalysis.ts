@@ -32,7 +32,7 @@ export interface SqlAnalysis {
 }
 
 /** Bump when the analysis shape or its rules change, so cached analyses are recomputed. */
-export const SQL_ANALYSIS_VERSION = 1;
+export const SQL_ANALYSIS_VERSION = 2;
 
 export function analyzeSql(text: string, dialect: string | undefined): SqlAnalysis {
   const statements: StatementAnalysis[] = [];

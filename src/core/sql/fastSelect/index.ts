@@ -43,7 +43,12 @@ export function fastParseStatement(text: string, start: number, end: number): St
  */
 export function fastPathServes(dialect: string | undefined): boolean {
   const build = normalizeDialect(dialect);
-  return build === 'postgresql' || build === 'redshift';
+  // Snowflake too: the fast grammar is standard SQL that means the same there (double quotes
+  // name identifiers, `::` casts), and every Snowflake-only form (QUALIFY, `a:b` paths,
+  // `* EXCLUDE`, `$1`) makes it bail to the Snowflake build. It is checked against the
+  // PostgreSQL build, because node-sql-parser's Snowflake build misreads some standard SQL
+  // (a double-quoted select item as a string).
+  return build === 'postgresql' || build === 'redshift' || build === 'snowflake';
 }
 
 // Token-level cases where our lexer and node-sql-parser's disagree; rare in models, so they bail.
