@@ -23,7 +23,7 @@ const testEntries = readdirSync(join(root, 'test/unit'))
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 const bundles = {
   cli: 'src/cli/main.ts',
-  parseWorker: 'src/core/sql/parseWorker.ts',
+  parseWorker: 'src/core/workers/parseWorker.ts',
   bench: 'bench/bench.ts',
 };
 await Promise.all([

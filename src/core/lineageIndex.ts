@@ -12,7 +12,8 @@ import { buildColumnJobs } from './graph/columnJobs';
 import { addDeclaredReferences } from './graph/declaredReferences';
 import { DEFAULT_MAX_FILE_SIZE, readWorkspaceFacts } from './readers/workspaceReader';
 import { PrefetchedFileSystem } from './io/prefetch';
-import { SNAPSHOT_VERSION, takeSnapshot, unpackReference } from './cache/indexSnapshot';
+import { WorkerPool } from './workers/workerPool';
+import { SNAPSHOT_VERSION, restoreSnapshot, takeSnapshot } from './cache/indexSnapshot';
 import type { IndexSnapshot } from './cache/indexSnapshot';
 import { SQL_ANALYSIS_VERSION } from './sql/sqlAnalysis';
 import type { DbtWorkspace } from './dbt/dbtReader';
@@ -65,14 +66,26 @@ export class LineageIndex {
   private facts: FileFacts[] = [];
   private dbt?: DbtWorkspace;
   private readonly fs: PrefetchedFileSystem;
+  private readonly pool: WorkerPool;
 
   constructor(fs: WorkspaceFileSystem, private readonly options: IndexOptions = {}) {
     this.fs = new PrefetchedFileSystem(fs, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    this.pool = new WorkerPool({ workerScript: options.workerScript, workers: options.workers });
   }
 
   /** Reads the workspace, then either restores the snapshot of this exact content or indexes it. */
   async build(): Promise<void> {
+    try {
+      await this.buildWith();
+    } finally {
+      await this.pool.close();
+    }
+  }
+
+  private async buildWith(): Promise<void> {
     const t0 = performance.now();
+    const files = await this.fs.listFiles();
+    this.pool.warm(files.length * 1000); // a rough guess of the parsing to come, ~1 KB per file
     await this.fs.prefetch();
     this.timings.readMs = performance.now() - t0;
     const cache = this.options.cache;
@@ -89,9 +102,11 @@ export class LineageIndex {
 
   private restore(snap: IndexSnapshot): void {
     const t0 = performance.now();
-    for (const a of snap.assets) this.assets.restore(a);
-    for (const [from, to, confidence] of snap.edges) this.graph.addEdge(from, to, confidence);
-    for (const r of snap.references) this.graph.addReference(unpackReference(r));
+    restoreSnapshot(snap, {
+      restoreAsset: (a) => this.assets.restore(a),
+      addEdge: (from, to, confidence) => this.graph.addEdge(from, to, confidence),
+      addReference: (r) => this.graph.addReference(r),
+    });
     this.diagnostics.push(...snap.diagnostics);
     for (const [path, changes] of snap.changes) this.changes.set(path, changes);
     Object.assign(this.timings, { restored: true, columnLineageMs: performance.now() - t0 });
@@ -100,7 +115,7 @@ export class LineageIndex {
   /** Phase one: every reader's facts, merged into assets, with table-level edges. */
   private async buildTableGraph(): Promise<void> {
     const t0 = performance.now();
-    const read = await readWorkspaceFacts(this.fs, this.options);
+    const read = await readWorkspaceFacts(this.fs, this.options, this.pool);
     this.facts = read.files;
     this.dbt = read.dbt;
     for (const f of this.facts) {
@@ -126,7 +141,7 @@ export class LineageIndex {
     const cache: AnalysisCache = this.options.cache ?? new MemoryAnalysisCache();
     await cache.prepare?.();
     const queries = this.facts.flatMap((f) => f.queries);
-    const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.options, this.options.engineVersion ?? '');
+    const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.pool, this.options.engineVersion ?? '');
     this.diagnostics.push(...diagnostics);
     runColumnPhase(jobs, {
       assets: this.assets,

@@ -6,13 +6,13 @@ import type { AssetFact, Diagnostic, FileFacts, QuerySource, Relation, UpstreamR
 import { normalizeDialect } from '../sql/sqlParser';
 import type { DbtProject } from './dbtProject';
 import { configFor, parseDbtProject, parseProfiles } from './dbtProject';
-import { parseDbtSchemaYaml } from './dbtYaml';
 import { parseSeedCsv } from './seeds';
 import { readManifestFacts } from './manifestFacts';
 import type { DbtRenderContext, MacroLibrary } from './jinjaRender';
-import { extractJinjaRefs, loadMacros, renderDbtSql, renderJinjaValue, resolveSchemaName } from './jinjaRender';
+import { loadMacros, renderDbtSql, renderJinjaValue, resolveSchemaName } from './jinjaRender';
 import { modelFact, snapshotName } from './dbtFacts';
 import { projectFiles, type ProjectFiles } from './projectFiles';
+import { WorkerPool } from '../workers/workerPool';
 
 export interface DbtRenderOutcome {
   sql?: string;
@@ -43,7 +43,7 @@ export interface DbtWorkspace {
 
 export type ReadText = (path: string) => Promise<string | undefined>;
 
-export async function readDbtWorkspace(allFiles: string[], read: ReadText, defaultDialect: string): Promise<DbtWorkspace> {
+export async function readDbtWorkspace(allFiles: string[], read: ReadText, defaultDialect: string, pool?: WorkerPool): Promise<DbtWorkspace> {
   const files: FileFacts[] = [];
   const states: DbtProjectState[] = [];
   const owned: string[] = [];
@@ -57,7 +57,7 @@ export async function readDbtWorkspace(allFiles: string[], read: ReadText, defau
     }
     const pf = projectFiles(parsed.project, allFiles);
     owned.push(...pf.ownedPrefixes);
-    const state = await readProject(parsed.project, pf, read, defaultDialect, files, parsed.diagnostics);
+    const state = await readProject(parsed.project, pf, read, defaultDialect, files, parsed.diagnostics, pool ?? new WorkerPool({}));
     states.push(state);
     for (const f of files) for (const fact of f.assets) if (fact.asset_type === 'dbt_model' || fact.asset_type === 'dbt_snapshot') byQueryPath.set(fact.location?.path ?? '', { state, fact });
   }
@@ -82,7 +82,7 @@ export async function readDbtWorkspace(allFiles: string[], read: ReadText, defau
   };
 }
 
-async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText, defaultDialect: string, out: FileFacts[], diagnostics: Diagnostic[]): Promise<DbtProjectState> {
+async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText, defaultDialect: string, out: FileFacts[], diagnostics: Diagnostic[], pool: WorkerPool): Promise<DbtProjectState> {
   const profileText = pf.profiles ? await read(pf.profiles) : undefined;
   const profile = profileText ? parseProfiles(profileText, project.profile, pf.profiles) : { diagnostics: [] };
   diagnostics.push(...profile.diagnostics);
@@ -108,8 +108,14 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
 
   // YAML first: model docs and configs written there apply to the SQL files read next.
   const docs = new Map<string, { columns: AssetFact['columns']; description?: string; config?: Record<string, unknown> }>();
-  for (const path of pf.yaml) {
-    const y = parseDbtSchemaYaml(path, (await read(path)) ?? '');
+  // Parsing YAML and Jinja is most of this phase, and each file parses on its own: both batches
+  // go to the workers at once.
+  const yamlTexts = await Promise.all(pf.yaml.map(async (path) => ({ path, text: (await read(path)) ?? '' })));
+  const sqlPaths = [...pf.models, ...pf.snapshots];
+  const sqlTexts = await Promise.all(sqlPaths.map(async (path) => (await read(path)) ?? ''));
+  const [yamls, extractions] = await Promise.all([pool.run('yaml', yamlTexts), pool.run('jinja', sqlTexts.map((text) => ({ text })))]);
+  for (const [i, path] of pf.yaml.entries()) {
+    const y = yamls[i];
     const f = fileOut(path);
     f.diagnostics.push(...y.diagnostics);
     const at = (loc: { line: number; column: number } | undefined) => ({ path, line: loc?.line ?? 1, column: loc?.column ?? 1, out: f.diagnostics });
@@ -156,9 +162,9 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
     f.assets.push({ id: `seed.${project.name}.${name}`, asset_type: 'dbt_seed', name, source_ref: path, relation, location: { path, line: 1, column: 1 }, columns, columnsComplete: columns.length > 0, upstream: [], origin: 'dbt' });
   }
 
-  for (const path of [...pf.models, ...pf.snapshots]) {
-    const text = (await read(path)) ?? '';
-    const extracted = extractJinjaRefs(text);
+  for (const [i, path] of sqlPaths.entries()) {
+    const text = sqlTexts[i];
+    const extracted = extractions[i];
     const isSnapshot = pf.snapshots.includes(path);
     const name = (isSnapshot ? snapshotName(text) : undefined) ?? stem(path);
     const doc = docs.get(name.toLowerCase());

@@ -4,15 +4,21 @@ import type { Diagnostic, QuerySource } from '../model';
 import type { DbtWorkspace } from '../dbt/dbtReader';
 import type { AnalysisCache, CachedAnalysis } from '../cache/analysisCache';
 import { cacheKey } from '../cache/analysisCache';
-import { analyzeMany } from '../sql/parsePool';
-import type { ParseJob, PoolOptions } from '../sql/parsePool';
+import type { WorkerPool } from '../workers/workerPool';
+import type { SqlAnalysis } from '../sql/sqlAnalysis';
+
+interface ParseJob {
+  key: string;
+  sql: string;
+  dialect: string;
+}
 import type { ColumnJob } from './columnPhase';
 
 export async function buildColumnJobs(
   queries: QuerySource[],
   dbt: DbtWorkspace | undefined,
   cache: AnalysisCache,
-  pool: PoolOptions,
+  pool: WorkerPool,
   engineVersion: string,
 ): Promise<{ jobs: ColumnJob[]; diagnostics: Diagnostic[]; parsed: number; cached: number }> {
   const diagnostics: Diagnostic[] = [];
@@ -36,7 +42,8 @@ export async function buildColumnJobs(
       toParse.push({ key, sql: q.sql ?? q.originalText, dialect: q.dialect });
     }
   }
-  const analyses = await analyzeMany(toParse, pool);
+  const results = await pool.run('sql', toParse.map((j) => ({ sql: j.sql, dialect: j.dialect })));
+  const analyses = new Map<string, SqlAnalysis>(toParse.map((j, i) => [j.key, results[i]]));
   const jobs: ColumnJob[] = [];
   for (const e of entries) {
     let value = e.hit;

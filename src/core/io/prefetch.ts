@@ -12,11 +12,12 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   private readonly texts = new Map<string, string | undefined>();
   private readonly sizes = new Map<string, number | undefined>();
   private files: string[] = [];
+  private listed?: Promise<string[]>;
 
   constructor(private readonly inner: WorkspaceFileSystem, private readonly maxSize: number) {}
 
   async prefetch(): Promise<void> {
-    this.files = await this.inner.listFiles();
+    this.files = await this.listFiles();
     const wanted = this.files.filter((f) => RELEVANT.test(f));
     let next = 0;
     const worker = async () => {
@@ -41,7 +42,8 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   }
 
   async listFiles(): Promise<string[]> {
-    return this.files;
+    if (!this.listed) this.listed = this.inner.listFiles();
+    return (this.files = await this.listed);
   }
 
   async readFile(path: string): Promise<string | undefined> {

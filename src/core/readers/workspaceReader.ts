@@ -4,6 +4,7 @@ import type { Diagnostic, FileFacts } from '../model';
 import type { WorkspaceFileSystem } from '../io/fileSystem';
 import { readDbtWorkspace } from '../dbt/dbtReader';
 import type { DbtWorkspace } from '../dbt/dbtReader';
+import type { WorkerPool } from '../workers/workerPool';
 import { normalizeDialect } from '../sql/sqlParser';
 import { readSqlFile } from './sqlFileReader';
 import { LINEAGE_YAML, readLineageYaml } from './lineageYamlReader';
@@ -15,7 +16,7 @@ export interface WorkspaceFacts {
   dbt: DbtWorkspace;
 }
 
-export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialect?: string; maxFileSize?: number }): Promise<WorkspaceFacts> {
+export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialect?: string; maxFileSize?: number }, pool: WorkerPool): Promise<WorkspaceFacts> {
   const all = await fs.listFiles();
   const skipped: Diagnostic[] = [];
   const maxSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
@@ -33,7 +34,7 @@ export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialec
     return text;
   };
   const dialect = normalizeDialect(opts.dialect);
-  const dbt = await readDbtWorkspace(all, read, opts.dialect ?? 'postgres');
+  const dbt = await readDbtWorkspace(all, read, opts.dialect ?? 'postgres', pool);
   const files: FileFacts[] = [...dbt.files];
   const lineageYaml = all.find((f) => f === LINEAGE_YAML || f === 'lineage.yaml');
   if (lineageYaml) {

@@ -36,18 +36,16 @@ export function fastParseStatement(text: string, start: number, end: number): St
 }
 
 /**
- * The dialects whose node-sql-parser build reads the fast grammar the same way (checked by the
- * differential test): the PostgreSQL build (postgres, duckdb, materialize) and Redshift's.
- * Snowflake's build reads a double-quoted select item as a string and rejects INTERSECT/EXCEPT,
- * BigQuery/Hive/MySQL quote differently, and the others are untested: all stay on node-sql-parser.
+ * The dialects the fast path serves. The PostgreSQL build's reading (postgres, duckdb,
+ * materialize) and Redshift's are checked equal by the differential test. Snowflake is served
+ * too: the fast grammar is standard SQL that means the same there (double quotes name
+ * identifiers, `::` casts) and every Snowflake-only form (QUALIFY, `a:b` paths, `* EXCLUDE`,
+ * `$1`) bails; its IR is checked against the PostgreSQL build, because node-sql-parser's own
+ * Snowflake build misreads some standard SQL (a double-quoted select item as a string).
+ * BigQuery, Hive/Spark and MySQL quote differently and stay on node-sql-parser.
  */
 export function fastPathServes(dialect: string | undefined): boolean {
   const build = normalizeDialect(dialect);
-  // Snowflake too: the fast grammar is standard SQL that means the same there (double quotes
-  // name identifiers, `::` casts), and every Snowflake-only form (QUALIFY, `a:b` paths,
-  // `* EXCLUDE`, `$1`) makes it bail to the Snowflake build. It is checked against the
-  // PostgreSQL build, because node-sql-parser's Snowflake build misreads some standard SQL
-  // (a double-quoted select item as a string).
   return build === 'postgresql' || build === 'redshift' || build === 'snowflake';
 }
 
