@@ -14,6 +14,10 @@ interface ParseJob {
 }
 import type { ColumnJob } from './columnPhase';
 
+// ~256 KB of SQL per hand-over: big enough to be worth a message, small enough that the workers
+// start while the rest is still rendering.
+const BATCH_CHARS = 256_000;
+
 export async function buildColumnJobs(
   queries: QuerySource[],
   dbt: DbtWorkspace | undefined,
@@ -23,7 +27,23 @@ export async function buildColumnJobs(
 ): Promise<{ jobs: ColumnJob[]; diagnostics: Diagnostic[]; parsed: number; cached: number }> {
   const diagnostics: Diagnostic[] = [];
   const entries: { q: QuerySource; key: string; hit?: CachedAnalysis; pending?: Omit<CachedAnalysis, 'analysis'> & { sql: string; incrementalSql?: string } }[] = [];
-  const toParse: ParseJob[] = [];
+  // Rendering runs here while the workers parse: each batch of rendered SQL is handed over at
+  // once, and the loop yields between batches so the pool can feed idle workers.
+  const analyses = new Map<string, SqlAnalysis>();
+  const inFlight: Promise<void>[] = [];
+  let batch: ParseJob[] = [];
+  let batchSize = 0;
+  const flush = () => {
+    const sent = batch;
+    batch = [];
+    batchSize = 0;
+    inFlight.push(pool.run('sql', sent.map((j) => ({ sql: j.sql, dialect: j.dialect }))).then((rs) => sent.forEach((j, i) => analyses.set(j.key, rs[i]))));
+  };
+  const parse = (job: ParseJob) => {
+    batch.push(job);
+    batchSize += job.sql.length;
+    if (batchSize >= BATCH_CHARS) flush();
+  };
   for (const q of queries) {
     const key = cacheKey(engineVersion, q.ownerId ? 'dbt' : 'sql', q.dialect, dbt && q.ownerId ? dbt.contextHashOf(q) : '', q.originalText);
     const hit = cache.get(key);
@@ -35,15 +55,16 @@ export async function buildColumnJobs(
       const r = dbt.render(q);
       const pending = { sql: r.sql ?? '', incrementalSql: r.incrementalSql, renderedRelations: r.renderedRelations, renderDiagnostics: r.diagnostics };
       entries.push({ q, key, pending });
-      if (r.sql !== undefined) toParse.push({ key, sql: r.sql, dialect: q.dialect });
-      if (r.incrementalSql !== undefined) toParse.push({ key: `${key}+incremental`, sql: r.incrementalSql, dialect: q.dialect });
+      if (r.sql !== undefined) parse({ key, sql: r.sql, dialect: q.dialect });
+      if (r.incrementalSql !== undefined) parse({ key: `${key}+incremental`, sql: r.incrementalSql, dialect: q.dialect });
     } else {
       entries.push({ q, key, pending: { sql: q.sql ?? q.originalText } });
-      toParse.push({ key, sql: q.sql ?? q.originalText, dialect: q.dialect });
+      parse({ key, sql: q.sql ?? q.originalText, dialect: q.dialect });
     }
+    if (batch.length === 0) await new Promise((r) => setImmediate(r));
   }
-  const results = await pool.run('sql', toParse.map((j) => ({ sql: j.sql, dialect: j.dialect })));
-  const analyses = new Map<string, SqlAnalysis>(toParse.map((j, i) => [j.key, results[i]]));
+  if (batch.length) flush();
+  await Promise.all(inFlight);
   const jobs: ColumnJob[] = [];
   for (const e of entries) {
     let value = e.hit;

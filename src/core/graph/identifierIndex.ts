@@ -18,10 +18,21 @@ export class IdentifierIndex {
     }
   }
 
-  /** Where `name` is written, optionally only inside [from, to). */
+  private readonly found = new Map<string, Location[]>();
+
+  /**
+   * Where `name` is written, optionally only inside [from, to). The same answer is shared by
+   * every reference that asks (callers never modify it): a model mentions a column many times.
+   */
   find(name: string, from = 0, to = Number.MAX_SAFE_INTEGER): Location[] {
-    const list = this.byName.get(name.toLowerCase()) ?? [];
-    return list.filter((p) => p.offset >= from && p.offset < to).map((p) => ({ path: this.path, line: p.line, column: p.column }));
+    const key = `${name.toLowerCase()}\u0001${from}\u0001${to}`;
+    let hit = this.found.get(key);
+    if (!hit) {
+      const list = this.byName.get(name.toLowerCase()) ?? [];
+      hit = list.filter((p) => p.offset >= from && p.offset < to).map((p) => ({ path: this.path, line: p.line, column: p.column }));
+      this.found.set(key, hit);
+    }
+    return hit;
   }
 }
 

@@ -52,6 +52,7 @@ class Resolver {
   private readonly outputMemo = new Map<number, { names: string[]; unknown: Relation[] }>();
   private readonly unresolved = new Set<string>();
   private readonly active = new Set<string>();
+  private readonly refMemo = new Map<number, Map<string, ResolvedSource[]>>();
   /** Per select scope: lower-cased output name → its first column projection. */
   private readonly byName = new Map<number, Map<string, Extract<Projection, { kind: 'column' }>>>();
 
@@ -166,7 +167,17 @@ class Resolver {
     return this.outputsOf(s.scope).names.flatMap((n) => this.column(s.scope, n).map((r) => ({ ...r, usage: compose(s.usage, r.usage) })));
   }
 
+  /** A column mention resolved; memoized, since allReferences() meets every mention again. */
   private ref(id: number, r: ColRef): ResolvedSource[] {
+    let memo = this.refMemo.get(id);
+    if (!memo) this.refMemo.set(id, (memo = new Map()));
+    const key = `${r.qualifier ?? ''}\u0001${r.column}\u0001${r.usage}`;
+    let result = memo.get(key);
+    if (!result) memo.set(key, (result = this.resolveRef(id, r)));
+    return result;
+  }
+
+  private resolveRef(id: number, r: ColRef): ResolvedSource[] {
     // ORDER BY names output columns first (SQL's rule); other clauses name input columns first.
     if (r.usage === 'order') {
       const alias = this.projectionAlias(id, r);

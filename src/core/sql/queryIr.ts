@@ -58,8 +58,17 @@ export interface StatementIR {
   end: number;
 }
 
+// Relations are never mutated and the IR hands the same object to every column read from it,
+// so the key is computed once per object (this was ~0.5 s of 10,000 models' column phase).
+const keys = new WeakMap<Relation, string>();
+
 export function relationKey(r: Relation): string {
-  return [r.database, r.schema, r.name].filter((p) => p).join('.').toLowerCase();
+  let key = keys.get(r);
+  if (key === undefined) {
+    key = [r.database, r.schema, r.name].filter((p) => p).join('.').toLowerCase();
+    keys.set(r, key);
+  }
+  return key;
 }
 
 export function formatRelation(r: Relation): string {
