@@ -3,8 +3,9 @@
 import { isMap } from 'yaml';
 import type { YAMLMap } from 'yaml';
 import type { Diagnostic } from '../model';
-import { child, childText, isPlainObject, loadYaml, nodeLocation, parseJinjaCall, scalarText, toJs, warningAt } from './dbtYaml';
-import type { YamlFile } from './dbtYaml';
+import { parseJinjaCall } from './jinjaCall';
+import { child, childText, isPlainObject, loadYaml, nodeLocation, scalarText, toJs, warningAt } from './yamlDocument';
+import type { YamlFile } from './yamlDocument';
 
 /** The `models:`/`seeds:`/`snapshots:` block of dbt_project.yml, as written. */
 export type ConfigTree = { [key: string]: unknown };
