@@ -19,11 +19,6 @@ export class FileAnalysisCache implements AnalysisCache {
 
   constructor(readonly file: string) {}
 
-  /** Kept for callers that load eagerly; the entries are read on first use. */
-  async load(): Promise<void> {
-    await this.entries();
-  }
-
   async readSnapshot(): Promise<IndexSnapshot | undefined> {
     const data = await readSerialized<IndexSnapshot>(`${this.file}.snapshot`);
     return data && typeof data.fingerprint === 'string' ? data : undefined;

@@ -153,7 +153,7 @@ function lookupKeys(r: Relation): string[] {
 }
 
 /** Every key an asset is registered under: db.schema.name, schema.name and the bare name. */
-export function relationKeys(r: Relation): string[] {
+function relationKeys(r: Relation): string[] {
   const keys: string[] = [];
   if (r.database && r.schema) keys.push(relationKey(r));
   if (r.schema) keys.push(relationKey({ schema: r.schema, name: r.name }));
