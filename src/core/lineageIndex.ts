@@ -12,6 +12,7 @@ import { buildColumnJobs } from './graph/columnJobs';
 import { addDeclaredReferences } from './graph/declaredReferences';
 import { DEFAULT_MAX_FILE_SIZE, readWorkspaceFacts } from './readers/workspaceReader';
 import { PrefetchedFileSystem } from './io/prefetch';
+import { fileAssetId, normalizePath } from './io/paths';
 import { WorkerPool } from './workers/workerPool';
 import { SNAPSHOT_VERSION, restoreSnapshot, takeSnapshot } from './cache/indexSnapshot';
 import type { IndexSnapshot } from './cache/indexSnapshot';
@@ -204,8 +205,20 @@ export class LineageIndex {
         return found.length === 1 ? found[0] : undefined;
       }
       case 'path':
-        return this.assets.assets.find((a) => a.paths.includes(up.path));
+        return this.pathAsset(up.path);
     }
+  }
+
+  /**
+   * The asset a path names: what the file defines when it defines one asset (a script that is a
+   * Spark job, a model), else the file itself as a `file` asset, created on first mention.
+   */
+  pathAsset(path: string): Asset {
+    const p = normalizePath(path);
+    const defined = this.assets.definedIn(p);
+    if (defined) return defined;
+    const id = fileAssetId(p);
+    return this.assets.get(id) ?? this.assets.add({ id, asset_type: 'file', name: p, source_ref: p, upstream: [], origin: 'sql', meta: { implicit: true } });
   }
 
   private unresolved(up: UpstreamRef, fact: AssetFact): void {

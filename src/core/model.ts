@@ -113,7 +113,7 @@ export interface AssetFact {
   upstream: UpstreamRef[];
   declaredColumnRefs?: DeclaredColumnRef[];
   /** Which reader made the fact; decides precedence when facts merge (see graph/assetMerge.ts). */
-  origin: 'dbt' | 'manifest' | 'sql' | 'lineage_yml';
+  origin: 'dbt' | 'manifest' | 'sql' | 'lineage_yml' | 'airflow' | 'spark' | 'dvc' | 'mlflow';
   meta?: Record<string, unknown>;
 }
 

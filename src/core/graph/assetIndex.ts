@@ -25,7 +25,7 @@ export interface Asset {
 
 // When facts merge, the richer tool names the asset: a dbt source keeps its dbt name even when
 // a migration also creates the table.
-const ORIGIN_RANK: Record<AssetFact['origin'], number> = { dbt: 4, manifest: 3, lineage_yml: 2, sql: 1 };
+const ORIGIN_RANK: Record<AssetFact['origin'], number> = { dbt: 4, manifest: 3, airflow: 3, spark: 3, dvc: 3, mlflow: 3, lineage_yml: 2, sql: 1 };
 const TYPE_RANK: Partial<Record<string, number>> = { dbt_model: 5, dbt_seed: 5, dbt_snapshot: 5, view: 3, table: 2 };
 
 export class AssetIndex {
@@ -33,6 +33,8 @@ export class AssetIndex {
   private readonly byId = new Map<string, Asset>();
   private readonly byRelation = new Map<string, Asset[]>();
   private readonly byName = new Map<string, Asset[]>();
+  /** The asset a file defines, when it defines exactly one (a model, a DAG, a Spark job). */
+  private readonly byPath = new Map<string, Asset | null>();
 
   /** Adds a fact, merging it into an existing asset for the same id or physical relation. */
   add(fact: AssetFact): Asset {
@@ -57,7 +59,16 @@ export class AssetIndex {
     };
     this.assets.push(asset);
     this.register(asset, fact);
+    if (fact.location && fact.asset_type !== 'file') {
+      const p = fact.location.path;
+      this.byPath.set(p, this.byPath.has(p) && this.byPath.get(p) !== asset ? null : asset);
+    }
     return asset;
+  }
+
+  /** The one asset defined in `path`, if exactly one is. */
+  definedIn(path: string): Asset | undefined {
+    return this.byPath.get(path) ?? undefined;
   }
 
   private merge(asset: Asset, fact: AssetFact): void {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 // The core reads the workspace only through this interface, so tests run on in-memory workspaces
 // and the language server can serve unsaved editor buffers instead of the files on disk.
 
@@ -8,6 +10,12 @@ export interface WorkspaceFileSystem {
   readFile(path: string): Promise<string | undefined>;
   /** Size in bytes, or undefined when the file does not exist. */
   fileSize(path: string): Promise<number | undefined>;
+  /**
+   * The MD5 of the file's bytes as hex (what dvc.lock records for a file), or undefined when it
+   * does not exist or is a folder. Data files can be large and binary, so this never goes
+   * through readFile.
+   */
+  md5(path: string): Promise<string | undefined>;
 }
 
 /** A workspace held in memory: tests, and the server's overlay of unsaved buffers. */
@@ -37,5 +45,10 @@ export class MemoryFileSystem implements WorkspaceFileSystem {
   async fileSize(path: string): Promise<number | undefined> {
     const text = this.files.get(path);
     return text === undefined ? undefined : Buffer.byteLength(text);
+  }
+
+  async md5(path: string): Promise<string | undefined> {
+    const text = this.files.get(path);
+    return text === undefined ? undefined : createHash('md5').update(text).digest('hex');
   }
 }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { WorkspaceFileSystem } from './fileSystem';
 
@@ -42,6 +43,17 @@ export class NodeFileSystem implements WorkspaceFileSystem {
     } catch {
       return undefined;
     }
+  }
+
+  /** Streams the file through MD5: data files tracked by DVC can be gigabytes. */
+  md5(rel: string): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const hash = createHash('md5');
+      const stream = fs.createReadStream(path.join(this.root, rel));
+      stream.on('data', (chunk) => hash.update(chunk));
+      stream.on('end', () => resolve(hash.digest('hex')));
+      stream.on('error', () => resolve(undefined));
+    });
   }
 
   async fileSize(rel: string): Promise<number | undefined> {

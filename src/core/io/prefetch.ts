@@ -50,6 +50,10 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
     return this.texts.has(path) ? this.texts.get(path) : this.inner.readFile(path);
   }
 
+  md5(path: string): Promise<string | undefined> {
+    return this.inner.md5(path);
+  }
+
   async fileSize(path: string): Promise<number | undefined> {
     return this.sizes.has(path) ? this.sizes.get(path) : this.inner.fileSize(path);
   }
