@@ -1,7 +1,7 @@
 // One build script, one bundle per entry point: the CLI, the column-lineage worker, the benchmark
 // and the unit tests. The extension client/server and webview bundles join this list as they land.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,3 +32,9 @@ await Promise.all([
     .map(([name, file]) => build({ ...common, entryPoints: { [name]: file }, outdir: 'dist' })),
   build({ ...common, entryPoints: testEntries, outdir: 'dist/test' }),
 ]);
+
+// tree-sitter's runtime and Python grammar are WebAssembly files the bundles load at run time
+// (src/core/python/pythonParser.ts looks for them in dist/wasm).
+const wasmSource = join(root, 'node_modules/@vscode/tree-sitter-wasm/wasm');
+mkdirSync(join(root, 'dist/wasm'), { recursive: true });
+for (const file of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) copyFileSync(join(wasmSource, file), join(root, 'dist/wasm', file));

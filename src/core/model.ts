@@ -94,6 +94,8 @@ export interface DeclaredColumnRef {
   confidence: Confidence;
   /** The output column it flows into, when it does. */
   outputColumn?: string;
+  /** Where the reference is written, when the reader knows (code readers do; lineage.yml does not). */
+  locations?: Location[];
 }
 
 /** What a reader knows about one asset. Several facts may describe the same physical asset. */

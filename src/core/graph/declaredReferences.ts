@@ -25,7 +25,7 @@ export async function addDeclaredReferences(host: Host, facts: AssetFact[], fs: 
         host.diagnostics.push({ path: at.path, line: at.line, severity: 'error', code: 'unknown-ref', message: `${fact.name}: column reference to unknown asset "${'name' in ref.upstream ? ref.upstream.name : ''}"` });
         continue;
       }
-      const found = text !== undefined && file ? wordLocations(file, text, ref.column) : [];
+      const found = ref.locations?.length ? ref.locations : text !== undefined && file ? wordLocations(file, text, ref.column) : [];
       host.graph.addReference({
         consumer: consumer.id,
         upstream: upstream.id,

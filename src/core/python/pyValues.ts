@@ -1,0 +1,157 @@
+// Reading values out of Python syntax trees: string literals (all prefixes and quotes, implicit
+// and `+` concatenation, f-strings whose parts are known), names bound to constants in the
+// module or the enclosing function, `os.path.join`, and dotted call names. A value that needed a
+// variable is marked, because lineage found that way is less certain (a warning, not breaking).
+import type { PyNode } from './pythonParser';
+
+export interface PyString {
+  value: string;
+  /** True when a variable had to be looked up to get the value. */
+  viaVariable: boolean;
+}
+
+/** Name → value node, per scope (the module and each function), in source order. */
+export class PyScopes {
+  private readonly scopes = new Map<number, Map<string, PyNode>>();
+
+  constructor(root: PyNode) {
+    this.collect(root, root.id);
+  }
+
+  private collect(node: PyNode, scopeId: number): void {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'function_definition') {
+        this.collect(child, child.id);
+        continue;
+      }
+      if (child.type === 'assignment') {
+        const left = child.childForFieldName('left');
+        const right = child.childForFieldName('right');
+        if (left?.type === 'identifier' && right) this.bind(scopeId, left.text, right);
+      }
+      if (child.type !== 'class_definition') this.collect(child, scopeId);
+    }
+  }
+
+  private bind(scopeId: number, name: string, value: PyNode): void {
+    let scope = this.scopes.get(scopeId);
+    if (!scope) this.scopes.set(scopeId, (scope = new Map()));
+    scope.set(name, value); // the last binding wins: good enough for constants
+  }
+
+  /** The value bound to `name` where `at` is: the enclosing functions first, then the module. */
+  lookup(name: string, at: PyNode): PyNode | undefined {
+    for (let n: PyNode | null = at; n; n = n.parent) {
+      if (n.type === 'function_definition' || n.type === 'module') {
+        const hit = this.scopes.get(n.id)?.get(name);
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The string a node evaluates to, when that can be known without running anything. */
+export function stringValue(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): PyString | undefined {
+  if (!node || depth > 8) return undefined;
+  switch (node.type) {
+    case 'string':
+      return stringLiteral(node, scopes, depth);
+    case 'concatenated_string':
+      return join(node.namedChildren.map((c) => stringValue(c, scopes, depth + 1)));
+    case 'binary_operator': {
+      if (node.childForFieldName('operator')?.text !== '+') return undefined;
+      return join([stringValue(node.childForFieldName('left'), scopes, depth + 1), stringValue(node.childForFieldName('right'), scopes, depth + 1)]);
+    }
+    case 'parenthesized_expression':
+      return stringValue(node.namedChildren[0], scopes, depth + 1);
+    case 'identifier': {
+      const bound = scopes.lookup(node.text, node);
+      const v = bound ? stringValue(bound, scopes, depth + 1) : undefined;
+      return v ? { value: v.value, viaVariable: true } : undefined;
+    }
+    case 'call':
+      return pathJoin(node, scopes, depth);
+    default:
+      return undefined;
+  }
+}
+
+function join(parts: (PyString | undefined)[]): PyString | undefined {
+  if (parts.some((p) => !p)) return undefined;
+  return { value: parts.map((p) => p!.value).join(''), viaVariable: parts.some((p) => p!.viaVariable) };
+}
+
+// `os.path.join(BASE, "x.sql")` and `posixpath.join`: joined with "/" like the DAG folder layout.
+function pathJoin(call: PyNode, scopes: PyScopes, depth: number): PyString | undefined {
+  const name = callName(call);
+  if (name !== 'os.path.join' && name !== 'path.join' && name !== 'posixpath.join') return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  const parts = args.map((a) => stringValue(a, scopes, depth + 1));
+  const joined = join(parts.flatMap((p, i) => (i ? [{ value: '/', viaVariable: false }, p] : [p])));
+  return joined ? { ...joined, value: joined.value.replace(/\/{2,}/g, '/') } : undefined;
+}
+
+/** A string literal's value: prefixes (r, b, u, f), single or triple quotes, common escapes. */
+function stringLiteral(node: PyNode, scopes: PyScopes, depth: number): PyString | undefined {
+  const start = node.namedChildren.find((c) => c?.type === 'string_start');
+  const prefix = (start?.text ?? '').replace(/['"]+$/, '').toLowerCase();
+  let value = '';
+  let viaVariable = false;
+  for (const part of node.namedChildren) {
+    if (!part || part.type === 'string_start' || part.type === 'string_end') continue;
+    if (part.type === 'string_content') value += prefix.includes('r') ? part.text : unescape(part.text);
+    else if (part.type === 'escape_sequence') value += prefix.includes('r') ? part.text : unescape(part.text);
+    else if (part.type === 'interpolation') {
+      const inner = stringValue(part.childForFieldName('expression') ?? part.namedChildren[0], scopes, depth + 1);
+      if (!inner) return undefined; // an f-string part we cannot know: the whole value is unknown
+      value += inner.value;
+      viaVariable = viaVariable || inner.viaVariable;
+    }
+  }
+  return { value, viaVariable };
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+
+function unescape(text: string): string {
+  return text.replace(/\\(.)/gs, (m, c: string) => ESCAPES[c] ?? m);
+}
+
+/** `a.b.c(...)` → "a.b.c"; a call on a call's result names the method chain: `x.y().z` → "x.y().z". */
+export function callName(call: PyNode): string {
+  const fn = call.childForFieldName('function');
+  return fn ? dotted(fn) : '';
+}
+
+function dotted(n: PyNode): string {
+  if (n.type === 'identifier') return n.text;
+  if (n.type === 'attribute') {
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute');
+    return `${obj ? dotted(obj) : ''}.${attr?.text ?? ''}`;
+  }
+  if (n.type === 'call') return `${callName(n)}()`;
+  return n.type;
+}
+
+/** Keyword arguments of a call by name, and its positional arguments in order. */
+export function callArguments(call: PyNode): { positional: PyNode[]; keywords: Map<string, PyNode> } {
+  const positional: PyNode[] = [];
+  const keywords = new Map<string, PyNode>();
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type === 'keyword_argument') {
+      const name = a.childForFieldName('name')?.text;
+      const value = a.childForFieldName('value');
+      if (name && value) keywords.set(name, value);
+    } else positional.push(a);
+  }
+  return { positional, keywords };
+}
+
+/** 1-based line and column of a node, as diagnostics and locations use them. */
+export function positionOf(node: PyNode): { line: number; column: number } {
+  return { line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
+}
