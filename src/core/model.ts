@@ -84,6 +84,10 @@ export interface QuerySource {
   ownerId?: string;
   /** The SQL as the database will see it; for dbt models it is rendered later, on demand. */
   sql?: string;
+  /** Where the SQL sits in `originalText` when it is embedded (a string in a DAG or Spark job). */
+  range?: { start: number; end: number };
+  /** The SQL was found through a variable: its column references are less certain (warnings). */
+  inferred?: boolean;
 }
 
 /** A reference to an upstream column declared by hand (lineage.yml) rather than found in SQL. */

@@ -45,7 +45,9 @@ export async function buildColumnJobs(
     if (batchSize >= BATCH_CHARS) flush();
   };
   for (const q of queries) {
-    const key = cacheKey(engineVersion, q.ownerId ? 'dbt' : 'sql', q.dialect, dbt && q.ownerId ? dbt.contextHashOf(q) : '', q.originalText);
+    // Embedded SQL shares its host file's text with the file's other SQL strings, so the SQL
+    // itself is part of the key.
+    const key = cacheKey(engineVersion, q.ownerId ? 'dbt' : 'sql', q.dialect, dbt && q.ownerId ? dbt.contextHashOf(q) : '', q.originalText, q.sql ?? '');
     const hit = cache.get(key);
     if (hit) {
       entries.push({ q, key, hit });
@@ -77,7 +79,7 @@ export async function buildColumnJobs(
     }
     if (!value) continue;
     diagnostics.push(...(value.renderDiagnostics ?? []));
-    jobs.push({ path: e.q.path, originalText: e.q.originalText, sql: value.sql ?? e.q.originalText, analysis: value.analysis, incrementalAnalysis: value.incrementalAnalysis, ownerId: e.q.ownerId, renderedRelations: value.renderedRelations });
+    jobs.push({ path: e.q.path, originalText: e.q.originalText, sql: value.sql ?? e.q.sql ?? e.q.originalText, analysis: value.analysis, incrementalAnalysis: value.incrementalAnalysis, ownerId: e.q.ownerId, renderedRelations: value.renderedRelations, range: e.q.range, inferred: e.q.inferred });
   }
   const parsed = entries.filter((e) => !e.hit).length;
   return { jobs, diagnostics, parsed, cached: entries.length - parsed };

@@ -24,6 +24,10 @@ export interface ColumnJob {
   /** dbt models own every statement of their file; plain SQL statements name their own target. */
   ownerId?: string;
   renderedRelations?: { relation: Relation; upstream: UpstreamRef }[];
+  /** Embedded SQL: where it sits in originalText (positions are searched only there). */
+  range?: { start: number; end: number };
+  /** SQL found through a variable: every reference it yields is inferred. */
+  inferred?: boolean;
 }
 
 export interface ColumnPhaseContext {
@@ -110,7 +114,14 @@ class JobResolver {
   }
 
   private consumerOf(ir: StatementIR | undefined): Asset | undefined {
-    if (this.job.ownerId) return this.ctx.assets.get(this.job.ownerId);
+    if (this.job.ownerId) {
+      const owner = this.ctx.assets.get(this.job.ownerId);
+      // SQL run by a DAG or a Spark job: the owner reads it, and writes what it inserts into.
+      if (owner && ir?.target && owner.asset_type !== 'dbt_model' && owner.asset_type !== 'dbt_snapshot') {
+        this.ctx.graph.addEdge(owner.id, this.ctx.relationAsset(ir.target).id, 'explicit');
+      }
+      return owner;
+    }
     return ir?.target ? this.ctx.relationAsset(ir.target) : undefined;
   }
 
@@ -137,7 +148,7 @@ class JobResolver {
   }
 
   private record(consumer: Asset, ir: StatementIR, res: ResolvedQuery): void {
-    const range = this.job.ownerId ? [0, Number.MAX_SAFE_INTEGER] : [ir.start, ir.end];
+    const range = this.job.range ? [this.job.range.start, this.job.range.end] : this.job.ownerId ? [0, Number.MAX_SAFE_INTEGER] : [ir.start, ir.end];
     const added = this.added;
     // A flow is recorded once per output column; the plain mention of the same column
     // (res.references) is then not recorded again without its output.
@@ -145,6 +156,7 @@ class JobResolver {
       const upstream = this.upstreamAsset(rel)?.id;
       // `{{ this }}` in an incremental filter reads the model itself: not an upstream dependency.
       if (!upstream || upstream === consumer.id) return;
+      if (this.job.inferred) ref = { ...ref, confidence: 'inferred' };
       const base = `${consumer.id}|${upstream}|${ref.column.toLowerCase()}|${ref.usage}|${ref.confidence}`;
       if (added.has(`${base}|${ref.outputColumn ?? ''}`) || (!ref.outputColumn && added.has(`${base}|*`))) return;
       added.add(`${base}|${ref.outputColumn ?? ''}`);
