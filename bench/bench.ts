@@ -53,19 +53,19 @@ function heapAfterGc(): number | undefined {
   return mb(process.memoryUsage().heapUsed);
 }
 
-async function ensureWorkspace(dir: string, models: number, seed: number): Promise<{ generated: boolean; ms: number; files?: number; bytes?: number }> {
+async function ensureWorkspace(dir: string, models: number, seed: number, dags: number, sparkJobs: number): Promise<{ generated: boolean; ms: number; files?: number; bytes?: number }> {
   const markerPath = path.join(dir, MARKER);
-  const want = { models, seed, version: GENERATOR_VERSION };
+  const want = { models, seed, dags, sparkJobs, version: GENERATOR_VERSION };
   if (existsSync(markerPath)) {
     try {
       const have = JSON.parse(await fsp.readFile(markerPath, 'utf8')) as typeof want;
-      if (have.models === want.models && have.seed === want.seed && have.version === want.version) return { generated: false, ms: 0 };
+      if (have.models === want.models && have.seed === want.seed && have.dags === want.dags && have.sparkJobs === want.sparkJobs && have.version === want.version) return { generated: false, ms: 0 };
     } catch {
       // unreadable marker: regenerate
     }
   }
   const t0 = performance.now();
-  const { files, bytes } = await generateWorkspace(dir, { models, seed });
+  const { files, bytes } = await generateWorkspace(dir, { models, seed, dags, sparkJobs });
   // Written last, so an interrupted generation is never mistaken for a complete one.
   await fsp.writeFile(markerPath, JSON.stringify({ ...want, files, bytes }));
   return { generated: true, ms: performance.now() - t0, files, bytes };
@@ -131,10 +131,15 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       workers: { type: 'string' },
       seed: { type: 'string', default: '42' },
+      dags: { type: 'string', default: '0' },
+      spark: { type: 'string', default: '0' },
     },
   });
   const models = Number(values.models);
   const seed = Number(values.seed);
+  const dags = Number(values.dags);
+  const sparkJobs = Number(values.spark);
+  if (![dags, sparkJobs].every((x) => Number.isInteger(x) && x >= 0)) throw new Error('--dags and --spark must be whole numbers ≥ 0');
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (!Number.isInteger(models) || models < 10) throw new Error('--models must be an integer ≥ 10');
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new Error('--workers must be a non-negative integer');
@@ -143,10 +148,10 @@ async function main(): Promise<void> {
   const workerScript = path.join(__dirname, 'parseWorker.js');
   const cpus = os.cpus();
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown cpu'}, ${mb(os.totalmem())} MB RAM, node ${process.version}, ${os.platform()}/${os.arch()}`);
-  console.log(`workspace: ${dir} (${models} models, seed ${seed}), workers: ${workers ?? 'default'}${existsSync(workerScript) ? '' : ' — parseWorker.js missing, parsing inline'}`);
+  console.log(`workspace: ${dir} (${models} models, ${dags} DAGs, ${sparkJobs} Spark jobs, seed ${seed}), workers: ${workers ?? 'default'}${existsSync(workerScript) ? '' : ' — parseWorker.js missing, parsing inline'}`);
   if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc for heap-after-gc figures');
 
-  const ws = await ensureWorkspace(dir, models, seed);
+  const ws = await ensureWorkspace(dir, models, seed, dags, sparkJobs);
   console.log(ws.generated ? `generated ${ws.files} files, ${mb(ws.bytes ?? 0)} MB in ${round(ws.ms)} ms` : 'workspace up to date (marker matches), not regenerated');
   const fs = new NodeFileSystem(dir);
   const cacheFile = path.join(os.tmpdir(), `datalineage-bench-${process.pid}`, 'analysis.cache');

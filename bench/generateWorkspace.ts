@@ -3,6 +3,7 @@
 // engine on the happy path, with parse and resolve work comparable to a real project.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { pipelineFiles } from './generatePipelines';
 
 type Kind = 'key' | 'num' | 'text' | 'ts' | 'bool';
 interface Col {
@@ -42,7 +43,7 @@ function prng(seed: number): () => number {
   };
 }
 
-export async function generateWorkspace(dir: string, opts: { models: number; seed?: number }): Promise<{ files: number; bytes: number }> {
+export async function generateWorkspace(dir: string, opts: { models: number; seed?: number; dags?: number; sparkJobs?: number }): Promise<{ files: number; bytes: number }> {
   const rnd = prng(opts.seed ?? 42);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
@@ -105,6 +106,8 @@ export async function generateWorkspace(dir: string, opts: { models: number; see
     if (chance(0.2)) docs.set(folder, [...(docs.get(folder) ?? []), ...modelDoc(name, cols, chance)]);
   }
   for (const [folder, lines] of docs) files.set(`${folder}/_models.yml`, ['version: 2', '', 'models:', ...lines, ''].join('\n'));
+  const marts = models.slice(staging + intermediate);
+  for (const [f, text] of pipelineFiles(marts, { dags: opts.dags ?? 0, sparkJobs: opts.sparkJobs ?? 0 }, rnd)) files.set(f, text);
 
   await fsp.rm(dir, { recursive: true, force: true });
   const dirs = new Set([...files.keys()].map((f) => path.dirname(path.join(dir, f))));
