@@ -47,13 +47,16 @@ export async function buildColumnJobs(
   for (const q of queries) {
     // Embedded SQL shares its host file's text with the file's other SQL strings, so the SQL
     // itself is part of the key.
-    const key = cacheKey(engineVersion, q.ownerId ? 'dbt' : 'sql', q.dialect, dbt && q.ownerId ? dbt.contextHashOf(q) : '', q.originalText, q.sql ?? '');
+    // Only dbt models arrive without SQL (they are rendered here); SQL embedded in a DAG or a
+    // Spark job has an owner too, but its SQL is given.
+    const toRender = q.sql === undefined && !!dbt;
+    const key = cacheKey(engineVersion, toRender ? 'dbt' : 'sql', q.dialect, toRender && dbt ? dbt.contextHashOf(q) : '', q.originalText, q.sql ?? '');
     const hit = cache.get(key);
     if (hit) {
       entries.push({ q, key, hit });
       continue;
     }
-    if (q.ownerId && dbt) {
+    if (toRender && dbt) {
       const r = dbt.render(q);
       const pending = { sql: r.sql ?? '', incrementalSql: r.incrementalSql, renderedRelations: r.renderedRelations, renderDiagnostics: r.diagnostics };
       entries.push({ q, key, pending });
