@@ -91,14 +91,18 @@ export class LineageIndex {
     this.timings.readMs = performance.now() - t0;
     const cache = this.options.cache;
     const fingerprint = this.fs.fingerprint(`${SNAPSHOT_VERSION}|${SQL_ANALYSIS_VERSION}|${this.options.engineVersion ?? ''}|${this.options.dialect ?? ''}|${this.options.maxFileSize ?? ''}`);
-    if (!this.options.tableGraphOnly && cache?.readSnapshot) {
+    // DVC staleness depends on data files (any size, any format) that the fingerprint does not
+    // read, so a workspace with DVC pipelines is always indexed; its SQL still comes from the cache.
+    const usesDvc = files.some((f) => f.endsWith('dvc.yaml') || f.endsWith('.dvc'));
+    const snapshots = !this.options.tableGraphOnly && !usesDvc;
+    if (snapshots && cache?.readSnapshot) {
       const snap = await cache.readSnapshot();
       if (snap?.version === SNAPSHOT_VERSION && snap.fingerprint === fingerprint) return this.restore(snap);
     }
     await this.buildTableGraph();
     if (this.options.tableGraphOnly) return;
     await this.resolveColumns();
-    cache?.writeSnapshot?.(takeSnapshot(this, fingerprint));
+    if (snapshots) cache?.writeSnapshot?.(takeSnapshot(this, fingerprint));
   }
 
   private restore(snap: IndexSnapshot): void {

@@ -4,8 +4,12 @@
 import { createHash } from 'node:crypto';
 import type { WorkspaceFileSystem } from './fileSystem';
 
-/** The files any reader looks at; everything else (images, notebooks, docs) is never read. */
-const RELEVANT = /\.(sql|ya?ml|csv|json)$/i;
+/**
+ * The files any reader looks at; everything else (images, docs) is never read. MLflow's store
+ * keeps params, metrics and tags in files without an extension, so everything under mlruns/
+ * counts too.
+ */
+const RELEVANT = /\.(sql|ya?ml|csv|json|lock|dvc)$|(^|\/)(MLproject|dvc\.lock)$|(^|\/)mlruns\//i;
 const CONCURRENCY = 64;
 
 export class PrefetchedFileSystem implements WorkspaceFileSystem {

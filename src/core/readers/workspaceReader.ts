@@ -8,6 +8,8 @@ import type { WorkerPool } from '../workers/workerPool';
 import { normalizeDialect } from '../sql/sqlParser';
 import { readSqlFile } from './sqlFileReader';
 import { LINEAGE_YAML, readLineageYaml } from './lineageYamlReader';
+import { readMlflowFiles } from './mlflow/mlflowReader';
+import { readDvcFiles } from './dvc/dvcReader';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
@@ -46,6 +48,8 @@ export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialec
     const text = await read(path);
     if (text !== undefined) files.push(readSqlFile(path, text, dialect));
   }
+  files.push(...(await readMlflowFiles(all, read)));
+  files.push(...(await readDvcFiles(all, read, fs)));
   if (skipped.length) files.push({ path: '', assets: [], changes: [], queries: [], diagnostics: skipped });
   return { files, dbt };
 }
