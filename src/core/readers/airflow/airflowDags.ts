@@ -1,0 +1,266 @@
+// Finding what an Airflow DAG file declares, on the tree-sitter syntax tree: the DAGs (`with
+// DAG(...)`, `dag = DAG(...)`, `@dag` functions, Cosmos `DbtDag`), their TaskGroups (`with
+// TaskGroup(...)`, `@task_group` functions) and their tasks (operator calls with a `task_id`,
+// `.partial().expand()`, TaskFlow `@task` functions where they are called, Cosmos `DbtTaskGroup`).
+// Tasks belong to the DAG and group they are written under, or the ones their `dag=` /
+// `task_group=` arguments name; a file with one DAG owns every task it creates.
+import type { PyNode } from '../../python/pythonParser';
+import type { PyScopes } from '../../python/pyValues';
+import { callArguments, callName, stringValue } from '../../python/pyValues';
+import { chainOf, withAlias, withCalls, withStatementOf } from './airflowSyntax';
+
+export interface DagInfo {
+  dagId: string;
+  /** The DAG(...) call, or the @dag decorator. */
+  node: PyNode;
+  kwargs: Map<string, PyNode>;
+  cosmos: boolean;
+  tasks: TaskInfo[];
+}
+
+export interface GroupInfo {
+  /** The group id as Airflow spells it (prefixed by its parent group's id). */
+  id: string;
+  prefix: boolean;
+  dag?: DagInfo;
+}
+
+export interface TaskInfo {
+  dag: DagInfo;
+  taskId: string;
+  /** The expression whose value is the task (the outermost call of `.partial().expand()`). */
+  node: PyNode;
+  /** Where the task is written: the operator call, or the `def` of a TaskFlow function. */
+  at: PyNode;
+  operator: string;
+  group?: GroupInfo;
+  /** Every call of the chain (operator, `.partial`, `.expand`, `.override`, the @task decorator). */
+  calls: PyNode[];
+  kwargs: Map<string, PyNode>;
+  taskflow: boolean;
+  mapped: boolean;
+}
+
+interface Context {
+  dag?: DagInfo;
+  group?: GroupInfo;
+  /** Inside a TaskFlow function body: operators built there are not DAG tasks. */
+  skip?: boolean;
+}
+
+interface DecoratedFn {
+  def: PyNode;
+  label: string;
+  operator: string;
+  decorator?: PyNode;
+  prefix: boolean;
+}
+
+const DAG_CALL = /(^|\.)(DAG|DbtDag)$/;
+const DAG_DECORATOR = /^(airflow\.(decorators|sdk)\.)?dag$/;
+const TASK_DECORATOR = /^(airflow\.(decorators|sdk)\.)?task(\.\w+)?$/;
+const GROUP_DECORATOR = /^(airflow\.(decorators|sdk)\.)?task_group$/;
+
+/** Everything the file declares, with lookups from syntax nodes to DAGs, groups and tasks. */
+export class DagDiscovery {
+  readonly dags: DagInfo[] = [];
+  readonly tasks: TaskInfo[] = [];
+  readonly taskByNode = new Map<number, TaskInfo>();
+  readonly groupByNode = new Map<number, GroupInfo>();
+  /** Groups bound by `with TaskGroup(...) as name` (assignments are found through the scopes). */
+  readonly groupAliases = new Map<string, PyNode>();
+  private readonly dagByCall = new Map<number, DagInfo>();
+  private readonly dagByFunction = new Map<number, DagInfo>();
+  private readonly dagByVar = new Map<string, DagInfo>();
+  private readonly taskflow = new Map<string, DecoratedFn>();
+  private readonly taskflowDefs = new Set<number>();
+  private readonly groupFns = new Map<string, DecoratedFn>();
+  private readonly groupFnByDef = new Map<number, DecoratedFn>();
+  private readonly groupCache = new Map<number, GroupInfo | null>();
+  private readonly calls: PyNode[];
+  private readonly usedIds = new Map<DagInfo, Set<string>>();
+
+  constructor(root: PyNode, private readonly scopes: PyScopes) {
+    this.calls = root.descendantsOfType('call').filter((n): n is PyNode => !!n && n.parent?.type !== 'decorator');
+    for (const d of root.descendantsOfType('decorated_definition')) if (d) this.decorated(d);
+    for (const c of this.calls) if (DAG_CALL.test(callName(c))) this.dagCall(c);
+    const consumed = new Set<number>();
+    for (const c of this.calls) if (!consumed.has(c.id)) this.taskCall(c, consumed);
+    for (const t of this.tasks) t.dag.tasks.push(t);
+  }
+
+  private str(node: PyNode | undefined): string | undefined {
+    return node ? stringValue(node, this.scopes)?.value : undefined;
+  }
+
+  private decorated(d: PyNode): void {
+    const def = d.childForFieldName('definition');
+    if (def?.type !== 'function_definition') return;
+    const fnName = def.childForFieldName('name')?.text ?? '';
+    for (const dec of d.namedChildren) {
+      if (dec?.type !== 'decorator') continue;
+      const expr = dec.namedChildren[0];
+      if (!expr) continue;
+      const call = expr.type === 'call' ? expr : undefined;
+      const name = call ? callName(call) : expr.text;
+      const args = call ? callArguments(call) : { positional: [], keywords: new Map<string, PyNode>() };
+      if (DAG_DECORATOR.test(name)) {
+        const dagId = this.str(args.keywords.get('dag_id') ?? args.positional[0]) ?? fnName;
+        const dag: DagInfo = { dagId, node: dec, kwargs: args.keywords, cosmos: false, tasks: [] };
+        this.dags.push(dag);
+        this.dagByFunction.set(def.id, dag);
+      } else if (TASK_DECORATOR.test(name)) {
+        const label = this.str(args.keywords.get('task_id')) ?? fnName;
+        this.taskflow.set(fnName, { def, label, operator: `@${name.replace(/^airflow\.(decorators|sdk)\./, '')}`, decorator: call, prefix: true });
+        this.taskflowDefs.add(def.id);
+      } else if (GROUP_DECORATOR.test(name)) {
+        const label = this.str(args.keywords.get('group_id') ?? args.positional[0]) ?? fnName;
+        const fn = { def, label, operator: '@task_group', decorator: call, prefix: args.keywords.get('prefix_group_id')?.text !== 'False' };
+        this.groupFns.set(fnName, fn);
+        this.groupFnByDef.set(def.id, fn);
+      }
+    }
+  }
+
+  private dagCall(c: PyNode): void {
+    const { positional, keywords } = callArguments(c);
+    const dagId = this.str(keywords.get('dag_id') ?? positional[0]);
+    if (!dagId) return;
+    const dag: DagInfo = { dagId, node: c, kwargs: keywords, cosmos: callName(c).endsWith('DbtDag'), tasks: [] };
+    this.dags.push(dag);
+    this.dagByCall.set(c.id, dag);
+    const alias = withAlias(c);
+    if (alias) this.dagByVar.set(alias, dag);
+    const assigned = c.parent?.type === 'assignment' ? c.parent.childForFieldName('left') : undefined;
+    if (assigned?.type === 'identifier') this.dagByVar.set(assigned.text, dag);
+  }
+
+  /** The DAG and group a node is written under. */
+  contextOf(node: PyNode, depth = 0): Context {
+    for (let n = node.parent; n && depth < 20; n = n.parent) {
+      if (n.type === 'with_statement') {
+        const items = n.childForFieldName('body') ? withCalls(n) : [];
+        for (const call of items.reverse()) {
+          const dag = this.dagByCall.get(call.id);
+          if (dag) return { dag };
+          const group = this.groupOf(call, depth + 1);
+          if (group) return { dag: group.dag, group };
+        }
+      } else if (n.type === 'function_definition') {
+        const dag = this.dagByFunction.get(n.id);
+        if (dag) return { dag };
+        if (this.taskflowDefs.has(n.id)) return { skip: true };
+        const fn = this.groupFnByDef.get(n.id);
+        if (fn) {
+          const site = this.calls.find((c) => chainOf(c).base === fn.def.childForFieldName('name')?.text);
+          const group = site ? this.groupOf(site, depth + 1) : undefined;
+          return group ? { dag: group.dag, group } : { skip: true };
+        }
+      }
+    }
+    return this.dags.length === 1 ? { dag: this.dags[0] } : {};
+  }
+
+  /** The group a TaskGroup call or a @task_group function call creates (memoised). */
+  groupOf(call: PyNode, depth = 0): GroupInfo | undefined {
+    const cached = this.groupCache.get(call.id);
+    if (cached !== undefined) return cached ?? undefined;
+    this.groupCache.set(call.id, null); // a guard against cycles while the context is computed
+    const name = callName(call);
+    const { positional, keywords } = callArguments(call);
+    let label: string | undefined;
+    let prefix = true;
+    if (/(^|\.)(Dbt)?TaskGroup$/.test(name)) {
+      label = this.str(keywords.get('group_id') ?? positional[0]);
+      prefix = keywords.get('prefix_group_id')?.text !== 'False';
+    } else {
+      const fn = this.groupFns.get(chainOf(call).base);
+      if (fn) {
+        label = fn.label;
+        prefix = fn.prefix;
+        const override = chainOf(call).calls.find((c) => callName(c).endsWith('.override'));
+        label = this.str(override ? callArguments(override).keywords.get('group_id') : undefined) ?? label;
+      }
+    }
+    if (!label) return undefined;
+    const start = call.parent?.type === 'as_pattern' || call.parent?.type === 'with_item' ? withStatementOf(call) ?? call : call;
+    const ctx = this.explicitContext(keywords, depth) ?? this.contextOf(start, depth + 1);
+    const parent = ctx.group;
+    const group: GroupInfo = { id: parent?.prefix ? `${parent.id}.${label}` : label, prefix, dag: ctx.dag };
+    this.groupCache.set(call.id, group);
+    this.groupByNode.set(call.id, group);
+    const alias = withAlias(call);
+    if (alias) this.groupAliases.set(alias, call);
+    return group;
+  }
+
+  /** `dag=dag` and `task_group=tg` / `parent_group=tg` arguments. */
+  private explicitContext(keywords: Map<string, PyNode>, depth: number): Context | undefined {
+    const dagArg = keywords.get('dag');
+    const dag = dagArg?.type === 'identifier' ? this.dagByVar.get(dagArg.text) : undefined;
+    const groupArg = keywords.get('task_group') ?? keywords.get('parent_group');
+    let group: GroupInfo | undefined;
+    if (groupArg?.type === 'identifier') {
+      const bound = this.groupAliases.get(groupArg.text) ?? this.scopes.lookup(groupArg.text, groupArg);
+      group = bound?.type === 'call' ? this.groupOf(bound, depth + 1) : undefined;
+    }
+    if (!dag && !group) return undefined;
+    return { dag: group?.dag ?? dag, group };
+  }
+
+  private taskCall(c: PyNode, consumed: Set<number>): void {
+    const chain = chainOf(c);
+    for (const inner of chain.calls) consumed.add(inner.id);
+    const taskflow = this.taskflow.get(chain.base);
+    const kwargs = new Map<string, PyNode>();
+    for (const call of [...chain.calls].reverse()) for (const [k, v] of callArguments(call).keywords) kwargs.set(k, v);
+    const baseName = chain.base.split('.').pop() ?? '';
+    if (/^(DbtTaskGroup|TaskGroup)$/.test(baseName) || this.groupFns.has(chain.base)) {
+      const group = this.groupOf(c);
+      if (baseName !== 'DbtTaskGroup' || !group?.dag) return;
+      // Cosmos renders one task per dbt node inside the group; without the manifest the group is one task.
+      return this.addTask({ dag: group.dag, taskId: group.id, node: c, at: c, operator: 'DbtTaskGroup', calls: chain.calls, kwargs, taskflow: false, mapped: false });
+    }
+    let label: string | undefined;
+    let operator: string;
+    let at = c;
+    const calls = [...chain.calls];
+    if (taskflow) {
+      const override = chain.calls.find((x) => callName(x).endsWith('.override'));
+      label = this.str(override ? callArguments(override).keywords.get('task_id') : undefined) ?? taskflow.label;
+      operator = taskflow.operator;
+      at = taskflow.def;
+      if (taskflow.decorator) {
+        calls.push(taskflow.decorator);
+        for (const [k, v] of callArguments(taskflow.decorator).keywords) if (!kwargs.has(k)) kwargs.set(k, v);
+      }
+    } else {
+      if (!kwargs.has('task_id') || TASK_DECORATOR.test(chain.base) || DAG_CALL.test(chain.base)) return;
+      label = this.str(kwargs.get('task_id'));
+      operator = baseName;
+    }
+    if (!label) return;
+    const ctx = this.explicitContext(kwargs, 0) ?? this.contextOf(c);
+    if (ctx.skip || !ctx.dag) return;
+    let taskId = ctx.group?.prefix ? `${ctx.group.id}.${label}` : label;
+    if (taskflow) taskId = this.uniqueId(ctx.dag, taskId);
+    this.addTask({ dag: ctx.dag, taskId, node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: !!taskflow, mapped: chain.mapped });
+  }
+
+  // A TaskFlow function called twice makes `extract` and `extract__1`, as Airflow names them.
+  private uniqueId(dag: DagInfo, id: string): string {
+    const used = this.usedIds.get(dag) ?? new Set<string>();
+    this.usedIds.set(dag, used);
+    let candidate = id;
+    for (let i = 1; used.has(candidate); i++) candidate = `${id}__${i}`;
+    used.add(candidate);
+    return candidate;
+  }
+
+  private addTask(t: TaskInfo): void {
+    if (this.tasks.some((x) => x.dag === t.dag && x.taskId === t.taskId && x.node.id === t.node.id)) return;
+    this.usedIds.set(t.dag, (this.usedIds.get(t.dag) ?? new Set()).add(t.taskId));
+    this.tasks.push(t);
+    this.taskByNode.set(t.node.id, t);
+  }
+}

@@ -1,0 +1,151 @@
+// What Airflow tasks read and write besides SQL: Datasets / Assets (`outlets`, `inlets`,
+// `schedule=[...]`), dbt runs (`dbt run|build --select ...` in a BashOperator or a pod's
+// command, dbt operators, Cosmos `DbtDag` / `DbtTaskGroup`), Spark applications
+// (`SparkSubmitOperator`), and other DAGs (`ExternalTaskSensor`, `TriggerDagRunOperator`).
+import type { PyNode } from '../../python/pythonParser';
+import type { PyScopes } from '../../python/pyValues';
+import { callArguments, callName, stringValue } from '../../python/pyValues';
+import type { Relation } from '../../model';
+import { normalizePath } from '../../io/paths';
+import type { TaskInfo } from './airflowDags';
+import { pathValue } from './airflowSql';
+
+export interface DatasetRef {
+  uri: string;
+  at: PyNode;
+}
+
+const DATASET_CALL = /(^|\.)(Dataset|Asset)$/;
+const DATASET_GROUP = /(^|\.)(DatasetAll|DatasetAny|AssetAll|AssetAny|DatasetOrTimeSchedule|AssetOrTimeSchedule)$/;
+
+/** The Datasets an expression names: `Dataset("uri")`, lists, `a | b`, `DatasetAny(...)`, variables. */
+export function datasetUris(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): DatasetRef[] {
+  if (!node || depth > 10) return [];
+  switch (node.type) {
+    case 'identifier': {
+      const bound = scopes.lookup(node.text, node);
+      return bound && bound !== node ? datasetUris(bound, scopes, depth + 1) : [];
+    }
+    case 'list':
+    case 'tuple':
+    case 'set':
+    case 'parenthesized_expression':
+      return node.namedChildren.flatMap((c) => datasetUris(c, scopes, depth + 1));
+    case 'binary_operator':
+      return [...datasetUris(node.childForFieldName('left'), scopes, depth + 1), ...datasetUris(node.childForFieldName('right'), scopes, depth + 1)];
+    case 'call': {
+      const name = callName(node);
+      const { positional, keywords } = callArguments(node);
+      if (DATASET_CALL.test(name)) {
+        const uri = stringValue(keywords.get('uri') ?? keywords.get('name') ?? positional[0], scopes)?.value;
+        return uri ? [{ uri, at: node }] : [];
+      }
+      if (DATASET_GROUP.test(name)) return [...positional, ...(['datasets', 'assets'].map((k) => keywords.get(k)).filter((n): n is PyNode => !!n))].flatMap((c) => datasetUris(c, scopes, depth + 1));
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+
+const TABLE_SCHEMES = /^(postgres|postgresql|mysql|mariadb|snowflake|bigquery|redshift|trino|mssql|sqlserver|databricks|duckdb|sqlite):\/\//i;
+
+/** A Dataset URI as the asset it stands for: a table for database URIs, else a file (or URI). */
+export function datasetTarget(uri: string): { kind: 'table'; relation: Relation } | { kind: 'file'; path: string } {
+  const m = TABLE_SCHEMES.exec(uri);
+  if (m) {
+    const segments = uri.slice(m[0].length).split(/[?#]/)[0].split('/').slice(1).filter(Boolean);
+    if (segments.length >= 2) return { kind: 'table', relation: { schema: segments[segments.length - 2], name: segments[segments.length - 1] } };
+  }
+  if (/^file:\/\//i.test(uri)) return { kind: 'file', path: normalizePath(uri.replace(/^file:\/\/(localhost)?/i, '')) };
+  return { kind: 'file', path: normalizePath(uri) };
+}
+
+/** Raw dbt selectors a task runs, or undefined when the task does not run dbt. */
+export function dbtSelectors(task: TaskInfo, scopes: PyScopes): string[] | undefined {
+  const kw = task.kwargs;
+  const str = (n: PyNode | undefined) => (n ? pathValue(n, scopes, '')?.value : undefined);
+  const list = (n: PyNode | undefined): string[] => {
+    if (!n) return [];
+    if (n.type === 'identifier') return list(scopes.lookup(n.text, n));
+    if (n.type === 'list' || n.type === 'tuple') return n.namedChildren.flatMap((c) => list(c ?? undefined));
+    return (str(n) ?? '').split(/\s+/).filter(Boolean);
+  };
+  if (/^Dbt(Run|Build|Seed|Snapshot)(Cloud)?Operator$/.test(task.operator)) return [...list(kw.get('select')), ...list(kw.get('models'))];
+  if (task.operator === 'DbtTaskGroup') return cosmosSelectors(kw, scopes);
+  const commands: string[] = [];
+  const bash = str(kw.get('bash_command'));
+  if (bash) commands.push(bash);
+  for (const k of ['cmds', 'arguments', 'command']) if (kw.has(k)) commands.push(list(kw.get(k)).join(' '));
+  const selectors = commands.map(parseDbtCommand).filter((s): s is string[] => !!s);
+  return selectors.length ? selectors.flat() : undefined;
+}
+
+/** Cosmos: `render_config=RenderConfig(select=[...])` or a `select=[...]` argument. */
+export function cosmosSelectors(kw: Map<string, PyNode>, scopes: PyScopes): string[] {
+  let render = kw.get('render_config');
+  if (render?.type === 'identifier') render = scopes.lookup(render.text, render) ?? render;
+  const select = (render?.type === 'call' ? callArguments(render).keywords.get('select') : undefined) ?? kw.get('select');
+  const items = (n: PyNode | undefined): string[] => {
+    if (!n) return [];
+    if (n.type === 'identifier') return items(scopes.lookup(n.text, n));
+    if (n.type === 'list' || n.type === 'tuple') return n.namedChildren.flatMap((c) => items(c ?? undefined));
+    if (n.type === 'dictionary') return n.namedChildren.flatMap((p) => items(p?.childForFieldName('value') ?? undefined));
+    const v = stringValue(n, scopes)?.value;
+    return v ? [v] : [];
+  };
+  return items(select);
+}
+
+const DBT_RUNS = new Set(['run', 'build', 'seed', 'snapshot']);
+const SELECT_FLAGS = new Set(['--select', '-s', '--models', '-m', '--model']);
+
+/** `cd x && dbt run --select +orders tag:nightly`: the selectors of its dbt runs, or undefined. */
+export function parseDbtCommand(cmd: string): string[] | undefined {
+  let runs = false;
+  const selectors: string[] = [];
+  for (const part of cmd.replace(/\\\r?\n/g, ' ').split(/&&|\|\||;|\n|\|/)) {
+    const tokens = (part.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((t) => t.replace(/^["']|["']$/g, ''));
+    const at = tokens.findIndex((t) => t === 'dbt' || t.endsWith('/dbt'));
+    if (at < 0) continue;
+    const sub = tokens.slice(at + 1).find((t) => !t.startsWith('-'));
+    if (!sub || !DBT_RUNS.has(sub)) continue;
+    runs = true;
+    let selecting = false;
+    for (const t of tokens.slice(at + 1)) {
+      const eq = /^(--select|--models|--model)=(.*)$/.exec(t);
+      if (eq) {
+        selectors.push(...eq[2].split(/\s+/).filter(Boolean));
+        selecting = false;
+      } else if (SELECT_FLAGS.has(t)) selecting = true;
+      else if (t.startsWith('-')) selecting = false;
+      else if (selecting) selectors.push(...t.split(/\s+/).filter(Boolean));
+    }
+  }
+  return runs ? selectors : undefined;
+}
+
+/** The model a selector names (`orders`, `+orders`, `orders+`, `2+orders+1`, `@orders`), if one. */
+export function selectorModel(selector: string): string | undefined {
+  const name = selector.replace(/^@/, '').replace(/^\d*\+/, '').replace(/\+\d*$/, '');
+  return /^[A-Za-z_]\w*$/.test(name) ? name : undefined;
+}
+
+/** `SparkSubmitOperator(application=...)`: the application path, normalised. */
+export function sparkApplication(task: TaskInfo, scopes: PyScopes, dagDir: string): string | undefined {
+  if (!/SparkSubmitOperator$/.test(task.operator)) return undefined;
+  const v = pathValue(task.kwargs.get('application'), scopes, dagDir)?.value;
+  return v ? normalizePath(v) : undefined;
+}
+
+/** The DAG an `ExternalTaskSensor` waits for. */
+export function externalDag(task: TaskInfo, scopes: PyScopes): string | undefined {
+  if (!/ExternalTaskSensor(Async)?$/.test(task.operator)) return undefined;
+  return stringValue(task.kwargs.get('external_dag_id'), scopes)?.value;
+}
+
+/** The DAG a `TriggerDagRunOperator` starts. */
+export function triggeredDag(task: TaskInfo, scopes: PyScopes): string | undefined {
+  if (!/TriggerDagRunOperator$/.test(task.operator)) return undefined;
+  return stringValue(task.kwargs.get('trigger_dag_id'), scopes)?.value;
+}

@@ -1,0 +1,181 @@
+// Task dependencies as Airflow builds them: `a >> b`, `a << b`, lists on either side, chains of
+// them, `set_upstream` / `set_downstream`, `chain(...)`, `chain_linear(...)`,
+// `cross_downstream(...)`, and TaskFlow data passing (`t2(t1())`, `op.output`, `.expand(x=t1())`).
+// A TaskGroup on either side stands for its first tasks (downstream side) or last tasks
+// (upstream side), as Airflow wires groups.
+import type { PyNode } from '../../python/pythonParser';
+import type { PyScopes } from '../../python/pyValues';
+import { callArguments, callName } from '../../python/pyValues';
+import type { DagDiscovery, GroupInfo, TaskInfo } from './airflowDags';
+
+type Endpoint = { task: TaskInfo } | { group: GroupInfo };
+
+/** upstream task → downstream task pairs, deduplicated, in the order they are written. */
+export function taskDependencies(root: PyNode, found: DagDiscovery, scopes: PyScopes): [TaskInfo, TaskInfo][] {
+  const edges: [Endpoint, Endpoint][] = [];
+  const ev = new Evaluator(found, scopes, (a, b) => edges.push(...pairs(a, b)));
+  for (const n of root.descendantsOfType(['binary_operator', 'call'])) {
+    if (!n) continue;
+    if (n.type === 'binary_operator') {
+      if (isShift(n) && !(n.parent?.type === 'binary_operator' && isShift(n.parent))) ev.eval(n);
+      continue;
+    }
+    const name = callName(n);
+    const args = callArguments(n).positional;
+    const fn = n.childForFieldName('function');
+    if (fn?.type === 'attribute' && /^set_(up|down)stream$/.test(fn.childForFieldName('attribute')?.text ?? '')) {
+      const self = ev.eval(fn.childForFieldName('object'));
+      const others = args.flatMap((a) => ev.eval(a));
+      if (name.endsWith('set_downstream')) ev.link(self, others);
+      else ev.link(others, self);
+    } else if (/(^|\.)chain$/.test(name)) {
+      const items = args.map((a) => ({ node: a, ends: ev.eval(a) }));
+      for (let i = 1; i < items.length; i++) {
+        const [a, b] = [items[i - 1], items[i]];
+        // chain() pairs two lists of the same length element by element.
+        if (isList(a.node) && isList(b.node) && a.ends.length === b.ends.length) a.ends.forEach((e, j) => ev.link([e], [b.ends[j]]));
+        else ev.link(a.ends, b.ends);
+      }
+    } else if (/(^|\.)chain_linear$/.test(name)) {
+      const items = args.map((a) => ev.eval(a));
+      for (let i = 1; i < items.length; i++) ev.link(items[i - 1], items[i]);
+    } else if (/(^|\.)cross_downstream$/.test(name)) {
+      const { positional, keywords } = callArguments(n);
+      ev.link(ev.eval(keywords.get('from_tasks') ?? positional[0]), ev.eval(keywords.get('to_tasks') ?? positional[1]));
+    }
+  }
+  // Data passed between tasks: any XComArg among a task's arguments is upstream of it.
+  for (const t of found.tasks) {
+    for (const call of t.calls) {
+      const { positional, keywords } = callArguments(call);
+      for (const a of [...positional, ...keywords.values()]) for (const up of ev.xcoms(a)) edges.push([{ task: up }, { task: t }]);
+    }
+  }
+  return expand(edges, found.tasks);
+}
+
+class Evaluator {
+  constructor(
+    private readonly found: DagDiscovery,
+    private readonly scopes: PyScopes,
+    readonly link: (a: Endpoint[], b: Endpoint[]) => void,
+  ) {}
+
+  /** The tasks and groups an expression stands for; `>>` and `<<` record their edges on the way. */
+  eval(node: PyNode | null | undefined, depth = 0): Endpoint[] {
+    if (!node || depth > 12) return [];
+    switch (node.type) {
+      case 'identifier': {
+        const alias = this.found.groupAliases.get(node.text);
+        const bound = alias ?? this.scopes.lookup(node.text, node);
+        return bound && bound !== node ? this.eval(bound, depth + 1) : [];
+      }
+      case 'call': {
+        const task = this.found.taskByNode.get(node.id);
+        if (task) return [{ task }];
+        const group = this.found.groupByNode.get(node.id);
+        return group ? [{ group }] : [];
+      }
+      case 'attribute':
+        return node.childForFieldName('attribute')?.text === 'output' ? this.eval(node.childForFieldName('object'), depth + 1) : [];
+      case 'subscript':
+        return this.eval(node.childForFieldName('value'), depth + 1);
+      case 'list':
+      case 'tuple':
+      case 'parenthesized_expression':
+      case 'expression_list':
+        return node.namedChildren.flatMap((c) => this.eval(c, depth + 1));
+      case 'binary_operator': {
+        if (!isShift(node)) return [];
+        const left = this.eval(node.childForFieldName('left'), depth + 1);
+        const right = this.eval(node.childForFieldName('right'), depth + 1);
+        if (node.childForFieldName('operator')?.text === '>>') this.link(left, right);
+        else this.link(right, left);
+        return right;
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** The tasks whose results (XComArgs) an argument passes: TaskFlow call results and `op.output`. */
+  xcoms(node: PyNode | null | undefined, depth = 0): TaskInfo[] {
+    if (!node || depth > 12) return [];
+    switch (node.type) {
+      case 'identifier': {
+        const bound = this.scopes.lookup(node.text, node);
+        return bound && bound !== node ? this.xcoms(bound, depth + 1) : [];
+      }
+      case 'call': {
+        const task = this.found.taskByNode.get(node.id);
+        return task?.taskflow ? [task] : [];
+      }
+      case 'attribute':
+        return node.childForFieldName('attribute')?.text === 'output' ? this.eval(node.childForFieldName('object'), depth + 1).flatMap((e) => ('task' in e ? [e.task] : [])) : [];
+      case 'subscript':
+        return this.xcoms(node.childForFieldName('value'), depth + 1);
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'dictionary':
+      case 'pair':
+      case 'parenthesized_expression':
+        return node.namedChildren.flatMap((c) => (c && !(node.type === 'pair' && c === node.childForFieldName('key')) ? this.xcoms(c, depth + 1) : []));
+      default:
+        return [];
+    }
+  }
+}
+
+function isShift(n: PyNode): boolean {
+  const op = n.childForFieldName('operator')?.text;
+  return n.type === 'binary_operator' && (op === '>>' || op === '<<');
+}
+
+function isList(n: PyNode): boolean {
+  return n.type === 'list' || n.type === 'tuple';
+}
+
+function pairs(a: Endpoint[], b: Endpoint[]): [Endpoint, Endpoint][] {
+  return a.flatMap((x) => b.map((y): [Endpoint, Endpoint] => [x, y]));
+}
+
+function inGroup(t: TaskInfo, g: GroupInfo): boolean {
+  return t.dag === g.dag && !!t.group && (t.group === g || t.group.id === g.id || t.group.id.startsWith(`${g.id}.`));
+}
+
+/**
+ * Groups become their root tasks (as a downstream) or leaf tasks (as an upstream). Which tasks
+ * those are depends on the group's inner edges, themselves possibly written with nested groups,
+ * so the expansion repeats until it no longer changes.
+ */
+function expand(edges: [Endpoint, Endpoint][], tasks: TaskInfo[]): [TaskInfo, TaskInfo][] {
+  let known: [TaskInfo, TaskInfo][] = [];
+  for (let round = 0; round < 5; round++) {
+    const next = expandOnce(edges, tasks, known);
+    if (next.length === known.length && next.every(([a, b], i) => known[i][0] === a && known[i][1] === b)) break;
+    known = next;
+  }
+  return known;
+}
+
+function expandOnce(edges: [Endpoint, Endpoint][], tasks: TaskInfo[], known: [TaskInfo, TaskInfo][]): [TaskInfo, TaskInfo][] {
+  const members = (g: GroupInfo) => tasks.filter((t) => inGroup(t, g));
+  const roots = (g: GroupInfo) => members(g).filter((t) => !known.some(([a, b]) => b === t && inGroup(a, g)));
+  const leaves = (g: GroupInfo) => members(g).filter((t) => !known.some(([a, b]) => a === t && inGroup(b, g)));
+  const out: [TaskInfo, TaskInfo][] = [];
+  const seen = new Set<string>();
+  for (const [a, b] of edges) {
+    const ups = 'task' in a ? [a.task] : leaves(a.group);
+    const downs = 'task' in b ? [b.task] : roots(b.group);
+    for (const u of ups) {
+      for (const d of downs) {
+        const key = `${u.dag.dagId}|${u.taskId}|${d.taskId}`;
+        if (u === d || u.dag !== d.dag || seen.has(key)) continue;
+        seen.add(key);
+        out.push([u, d]);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,250 @@
+// The SQL an Airflow task runs: the `sql` argument of SQL operators (inline, a list of strings, or
+// a `.sql` / `.hql` file found in the DAG folder or `template_searchpath`), and BigQuery's
+// `configuration={"query": {"query": ...}}`. Airflow's Jinja (`{{ ds }}`, `{{ params.x }}`,
+// `{% if %}`) is replaced by same-length harmless text so the SQL parses and positions hold.
+import * as posix from 'node:path/posix';
+import type { PyNode } from '../../python/pythonParser';
+import type { PyScopes, PyString } from '../../python/pyValues';
+import { callArguments, callName, stringValue } from '../../python/pyValues';
+import { isUri, normalizePath } from '../../io/paths';
+import type { TaskInfo } from './airflowDags';
+
+export interface TaskSql {
+  /** The SQL text as the database sees it (Jinja neutralised). */
+  sql: string;
+  /** A .sql file the SQL came from (normalised), or undefined for SQL written in the DAG file. */
+  file?: string;
+  fileText?: string;
+  /** Offsets of the string literals the inline SQL came from, in the DAG file. */
+  ranges: { start: number; end: number }[];
+  viaVariable: boolean;
+  dialect: string;
+  at: PyNode;
+}
+
+export interface SqlContext {
+  path: string;
+  scopes: PyScopes;
+  defaultDialect: string;
+  searchpath: string[];
+  readFile: (p: string) => Promise<string | undefined>;
+}
+
+const OPERATOR_DIALECTS: [RegExp, string][] = [
+  [/Postgres/i, 'postgres'],
+  [/Snowflake/i, 'snowflake'],
+  [/BigQuery/i, 'bigquery'],
+  [/Redshift/i, 'redshift'],
+  [/Databricks/i, 'databricks'],
+  [/Trino|Presto/i, 'trino'],
+  [/MsSql|Mssql/i, 'sqlserver'],
+  [/MySql/i, 'mysql'],
+  [/Sqlite/i, 'sqlite'],
+  [/Athena/i, 'athena'],
+  [/Hive/i, 'hive'],
+];
+
+/** The SQL statements a task runs, with where they came from; missing files are reported. */
+export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: TaskSql[]; missing: { file: string; at: PyNode }[] }> {
+  if (task.taskflow) return { sql: [], missing: [] };
+  const nodes: PyNode[] = [];
+  const sqlArg = task.kwargs.get('sql') ?? task.kwargs.get('bql');
+  if (sqlArg) nodes.push(...(sqlArg.type === 'list' || sqlArg.type === 'tuple' ? sqlArg.namedChildren.filter((n): n is PyNode => !!n) : [sqlArg]));
+  const query = dictPath(task.kwargs.get('configuration'), ['query', 'query'], ctx.scopes);
+  if (query) nodes.push(query);
+  const dialect = dialectOf(task, ctx);
+  const params = paramsOf(task, ctx.scopes);
+  const out: TaskSql[] = [];
+  const missing: { file: string; at: PyNode }[] = [];
+  for (const node of nodes) {
+    const v = pathValue(node, ctx.scopes, posix.dirname(ctx.path));
+    if (!v || !v.value.trim()) continue;
+    const text = v.value.trim();
+    if (/^[^\s;]+\.(sql|hql)$/i.test(text)) {
+      const hit = await findSqlFile(text, ctx);
+      if (hit) out.push({ sql: neutralizeJinja(hit.text, params), file: hit.path, fileText: hit.text, ranges: [], viaVariable: v.viaVariable, dialect, at: node });
+      else missing.push({ file: text, at: node });
+      continue;
+    }
+    out.push({ sql: neutralizeJinja(v.value, params), ranges: literalRanges(node, ctx.scopes), viaVariable: v.viaVariable, dialect, at: node });
+  }
+  return { sql: out, missing };
+}
+
+function dialectOf(task: TaskInfo, ctx: SqlContext): string {
+  for (const [re, d] of OPERATOR_DIALECTS) if (re.test(task.operator)) return d;
+  for (const [k, v] of task.kwargs) {
+    if (!/conn_id$/.test(k)) continue;
+    const hint = `${k} ${stringValue(v, ctx.scopes)?.value ?? ''}`;
+    for (const [re, d] of OPERATOR_DIALECTS) if (re.test(hint)) return d;
+  }
+  return ctx.defaultDialect;
+}
+
+/** `{"query": {"query": "..."}}` (or a variable bound to it): the value at the key path. */
+export function dictPath(node: PyNode | undefined, keys: string[], scopes: PyScopes, depth = 0): PyNode | undefined {
+  if (!node || depth > 8) return undefined;
+  if (node.type === 'identifier') return dictPath(scopes.lookup(node.text, node), keys, scopes, depth + 1);
+  if (!keys.length) return node;
+  if (node.type === 'dictionary') {
+    for (const pair of node.namedChildren) {
+      if (pair?.type !== 'pair') continue;
+      if (stringValue(pair.childForFieldName('key'), scopes)?.value === keys[0]) return dictPath(pair.childForFieldName('value') ?? undefined, keys.slice(1), scopes, depth + 1);
+    }
+  }
+  if (node.type === 'call' && callName(node) === 'dict') {
+    const v = callArguments(node).keywords.get(keys[0]);
+    return v ? dictPath(v, keys.slice(1), scopes, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A string or a path: string values, plus `os.path.dirname(__file__)` / `Path(__file__).parent`
+ * (the DAG folder), `os.path.join(...)` and `Path(...) / "x"` built on them.
+ */
+export function pathValue(node: PyNode | null | undefined, scopes: PyScopes, dagDir: string, depth = 0): PyString | undefined {
+  if (!node || depth > 8) return undefined;
+  const text = node.text.replace(/\s+/g, '');
+  if (/^(os\.path\.dirname\((os\.path\.(abspath|realpath)\()?__file__\)?\)|(pathlib\.)?Path\(__file__\)(\.(resolve|absolute)\(\))?\.parent)$/.test(text)) return { value: dagDir || '.', viaVariable: false };
+  if (node.type === 'identifier') {
+    const bound = scopes.lookup(node.text, node);
+    const v = bound && bound !== node ? pathValue(bound, scopes, dagDir, depth + 1) : undefined;
+    return v ? { value: v.value, viaVariable: true } : undefined;
+  }
+  const parts = (nodes: (PyNode | null)[]) => {
+    const vs = nodes.map((n) => pathValue(n, scopes, dagDir, depth + 1));
+    return vs.every((v) => v) ? { value: posix.join(...vs.map((v) => v!.value)), viaVariable: vs.some((v) => v!.viaVariable) } : undefined;
+  };
+  if (node.type === 'call' && /^(os\.path|posixpath|path)\.join$/.test(callName(node))) return parts(callArguments(node).positional);
+  if (node.type === 'call' && /^(pathlib\.)?Path$/.test(callName(node))) return parts(callArguments(node).positional);
+  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '/') return parts([node.childForFieldName('left'), node.childForFieldName('right')]);
+  if (node.type === 'call' && node.childForFieldName('function')?.type === 'attribute' && /\.(as_posix|__str__)$/.test(callName(node))) return pathValue(node.childForFieldName('function')?.childForFieldName('object'), scopes, dagDir, depth + 1);
+  if (node.type === 'call' && callName(node) === 'str') return pathValue(callArguments(node).positional[0], scopes, dagDir, depth + 1);
+  return stringValue(node, scopes);
+}
+
+/** The `template_searchpath` of a DAG, as paths (absolute ones kept as written). */
+export function searchpathOf(node: PyNode | undefined, scopes: PyScopes, dagDir: string): string[] {
+  if (!node) return [];
+  const items = node.type === 'list' || node.type === 'tuple' ? node.namedChildren : [node];
+  return items.map((n) => pathValue(n, scopes, dagDir)?.value).filter((v): v is string => !!v);
+}
+
+// Airflow's Jinja loader looks in the DAG folder first, then template_searchpath. Absolute paths
+// are the deployment's (/opt/airflow/dags/sql): their trailing parts are tried in the workspace.
+async function findSqlFile(file: string, ctx: SqlContext): Promise<{ path: string; text: string } | undefined> {
+  const dagDir = posix.dirname(ctx.path) === '.' ? '' : posix.dirname(ctx.path);
+  const candidates: string[] = [];
+  const add = (dir: string) => {
+    if (dir.startsWith('/')) {
+      const parts = dir.split('/').filter(Boolean);
+      for (let i = 0; i <= parts.length; i++) candidates.push(normalizePath(file, parts.slice(i).join('/')));
+    } else candidates.push(normalizePath(file, dir));
+  };
+  if (file.startsWith('/')) add('');
+  else {
+    add(dagDir);
+    for (const sp of ctx.searchpath) {
+      add(sp);
+      if (!sp.startsWith('/') && !isUri(sp) && dagDir) add(posix.join(dagDir, sp));
+    }
+    add('');
+  }
+  for (const c of [...new Set(candidates)]) {
+    if (!c || c.startsWith('/')) continue;
+    const text = await ctx.readFile(c);
+    if (text !== undefined) return { path: c, text };
+  }
+  return undefined;
+}
+
+/** Offsets of the content of each string literal a value is built from. */
+export function literalRanges(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): { start: number; end: number }[] {
+  if (!node || depth > 8) return [];
+  switch (node.type) {
+    case 'string': {
+      const start = node.namedChildren.find((c) => c?.type === 'string_start');
+      const end = node.namedChildren.find((c) => c?.type === 'string_end');
+      return [{ start: start?.endIndex ?? node.startIndex, end: end?.startIndex ?? node.endIndex }];
+    }
+    case 'identifier': {
+      const bound = scopes.lookup(node.text, node);
+      return bound && bound !== node ? literalRanges(bound, scopes, depth + 1) : [];
+    }
+    case 'concatenated_string':
+    case 'parenthesized_expression':
+      return node.namedChildren.flatMap((c) => literalRanges(c, scopes, depth + 1));
+    case 'binary_operator':
+      return [...literalRanges(node.childForFieldName('left'), scopes, depth + 1), ...literalRanges(node.childForFieldName('right'), scopes, depth + 1)];
+    default:
+      return [];
+  }
+}
+
+const DATE = '2024-01-01';
+const IDENTIFIER_EXPR = /^(params|var|conn|dag_run\.conf)\b/;
+const SKIP_WORDS = new Set(['params', 'var', 'value', 'json', 'get', 'conn', 'dag_run', 'conf']);
+
+/**
+ * Airflow's Jinja made harmless, keeping every line's length: `{% %}` and `{# #}` become spaces;
+ * `{{ params.x }}` outside quotes becomes the task's or DAG's `params` value when known, else the
+ * name (`x`), right-aligned so `{{ params.schema }}.orders` stays one name; other `{{ }}` outside
+ * quotes a date literal (`'2024-01-01'`, shortened to fit); anything inside quotes a date.
+ */
+export function neutralizeJinja(sql: string, params: Map<string, string> = new Map()): string {
+  let out = '';
+  let quoted = false;
+  let i = 0;
+  while (i < sql.length) {
+    const two = sql.slice(i, i + 2);
+    if (two === '{{' || two === '{%' || two === '{#') {
+      const close = two === '{{' ? '}}' : two === '{%' ? '%}' : '#}';
+      const end = sql.indexOf(close, i + 2);
+      const stop = end < 0 ? sql.length : end + 2;
+      const tag = sql.slice(i, stop);
+      out += two === '{{' && !tag.includes('\n') ? expression(tag, quoted, params) : tag.replace(/[^\n]/g, ' ');
+      i = stop;
+      continue;
+    }
+    if (!quoted && two === '--') {
+      const nl = sql.indexOf('\n', i);
+      const stop = nl < 0 ? sql.length : nl;
+      out += sql.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (sql[i] === "'") quoted = !quoted;
+    out += sql[i++];
+  }
+  return out;
+}
+
+function expression(tag: string, quoted: boolean, params: Map<string, string>): string {
+  const len = tag.length;
+  const expr = tag.slice(2, -2).replace(/^-|-$/g, '').trim().split('|')[0].trim();
+  const param = /^params\.(\w+)$/.exec(expr) ?? /^params\[["'](\w+)["']\]$/.exec(expr);
+  const known = param ? params.get(param[1]) : undefined;
+  if (known !== undefined) return known.length >= len ? known : known.padStart(len, ' ');
+  if (quoted) return (len >= DATE.length ? DATE : DATE.replace(/-/g, '')).slice(0, len).padEnd(len, ' ');
+  if (IDENTIFIER_EXPR.test(expr)) {
+    const words = (expr.match(/[A-Za-z_]\w*/g) ?? []).filter((w) => !SKIP_WORDS.has(w));
+    return (words.pop() ?? 'x').slice(0, len).padStart(len, ' ');
+  }
+  return `'${DATE.slice(0, Math.max(0, len - 2))}'`.padStart(len, ' ');
+}
+
+/** The string entries of a task's `params`, over its DAG's. */
+export function paramsOf(task: TaskInfo, scopes: PyScopes): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const node of [task.dag.kwargs.get('params'), task.kwargs.get('params')]) {
+    const dict = dictPath(node, [], scopes);
+    for (const pair of dict?.type === 'dictionary' ? dict.namedChildren : []) {
+      if (pair?.type !== 'pair') continue;
+      const k = stringValue(pair.childForFieldName('key'), scopes)?.value;
+      const v = stringValue(pair.childForFieldName('value'), scopes)?.value;
+      if (k !== undefined && v !== undefined) out.set(k, v);
+    }
+  }
+  return out;
+}
