@@ -1,7 +1,8 @@
 // What a proposed change breaks. A column change follows column references: every asset that
-// names the column, or a column derived from it, transitively. Reads (filters, joins) count as
-// affected but do not carry the change further, since no column of the reader is derived from
-// them. An asset that reads the table but none of the affected columns is not affected.
+// names the column, and, transitively, every asset that names a pass-through of it (see
+// nextColumn for how far each kind of change travels). Reads (filters, joins) count as affected
+// but carry nothing further. An asset that reads the table but none of the affected columns is
+// not affected.
 import type { Location, ProposedChange } from '../model';
 import type { Asset } from '../graph/assetIndex';
 import type { LineageGraph } from '../graph/lineageGraph';
@@ -111,7 +112,8 @@ function columnChange(g: ImpactGraph, target: Asset, change: ProposedChange, not
       const star = ref.column === '*';
       const shown = star ? { ...ref, column: f.column, confidence: 'inferred' as const } : ref;
       note(consumer, via, shown, change, severityOf(change, shown.confidence));
-      if (ref.outputColumn) queue.push({ assetId: consumer.id, column: star ? f.column : ref.outputColumn, change, via });
+      const next = nextColumn(change, ref, f.column, star);
+      if (next) queue.push({ assetId: consumer.id, column: next, change, via });
     }
     // Consumers whose column use is unknown (a dbt exposure, a declared asset without column
     // references, SQL the parser rejected) may read the column: a file-level dependency, a warning.
@@ -147,6 +149,20 @@ function tableChange(g: ImpactGraph, target: Asset, change: ProposedChange, note
       queue.push({ id: edge.to, via, depth: cur.depth + 1 });
     }
   }
+}
+
+/**
+ * Where a change travels from a consumer's reference. A rename or drop takes a name away, so it
+ * travels only where the consumer passes the column on under the same name (or through `*`):
+ * that name is what the consumer's own readers use. A column computed from it (an alias, a
+ * transform, an aggregate) keeps its own name, so its readers need no change. A type change
+ * travels through every derivation, because the new type flows into what is computed from it.
+ */
+function nextColumn(change: ProposedChange, ref: { usage: string; outputColumn?: string }, column: string, star: boolean): string | undefined {
+  if (star) return column;
+  if (!ref.outputColumn) return undefined;
+  if (change.type === 'column_type_change') return ref.outputColumn;
+  return ref.usage === 'identity' && ref.outputColumn.toLowerCase() === column.toLowerCase() ? column : undefined;
 }
 
 /** breaking: an explicit reference to a renamed or dropped column; warning: everything less certain. */
