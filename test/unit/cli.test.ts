@@ -21,7 +21,16 @@ const TUTORIAL_CHANGES = ['--rename-column', 'order_total=total_amount', '--drop
 test('lineage prints the tutorial tree', () => {
   const r = cli(['lineage', 'raw_orders']);
   assert.equal(r.code, 0);
-  assert.deepEqual(r.out.trimEnd().split('\n'), ['[TABLE] raw_orders', ' └── [DBT_MODEL] stg_orders', '  └── [DBT_MODEL] fct_orders', '   └── [DAG] daily_revenue_report', '   └── [SPARK_JOB] customer_ltv_model']);
+  // The tutorial's tree, with what the code adds: the Spark job's output and the BI dashboard.
+  assert.deepEqual(r.out.trimEnd().split('\n'), [
+    '[TABLE] raw_orders',
+    ' └── [DBT_MODEL] stg_orders',
+    '  └── [DBT_MODEL] fct_orders',
+    '   └── [DAG] daily_revenue_report',
+    '   └── [SPARK_JOB] customer_ltv_model',
+    '    └── [FILE] data/customer_ltv.parquet',
+    '   └── [DASHBOARD] finance_large_orders',
+  ]);
 });
 
 test('lineage --json has the contract shape, and a source answers to source_name.table_name', () => {
@@ -88,7 +97,7 @@ test('index --json reports counts and diagnostics', () => {
   assert.equal(r.code, 0);
   const doc = JSON.parse(r.out);
   assert.deepEqual(Object.keys(doc).sort(), ['assets', 'by_type', 'column_edges', 'diagnostics', 'edges']);
-  assert.equal(doc.assets, 5);
+  assert.equal(doc.assets, 8);
   assert.ok(doc.column_edges >= 10);
 });
 

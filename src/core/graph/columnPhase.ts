@@ -88,7 +88,7 @@ class JobResolver {
   }
 
   private get identifiers(): IdentifierIndex {
-    if (!this.idx) this.idx = new IdentifierIndex(this.job.path, this.job.originalText);
+    if (!this.idx) this.idx = new IdentifierIndex(this.job.path, this.job.originalText, this.job.range);
     return this.idx;
   }
 

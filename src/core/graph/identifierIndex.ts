@@ -2,17 +2,25 @@
 // references, so the positions come from our own token scan of the original file (Jinja blocks,
 // strings and comments skipped); one scan per file serves every lookup.
 import type { Location } from '../model';
-import { tokenizeSql } from '../sql/tokenizer';
+import { lineColumnAt, tokenizeSql } from '../sql/tokenizer';
 
 export class IdentifierIndex {
   private readonly byName = new Map<string, { offset: number; line: number; column: number }[]>();
 
-  constructor(readonly path: string, text: string) {
-    for (const t of tokenizeSql(text)) {
+  /**
+   * `range` limits the scan to SQL embedded in another file (a string in a DAG or Spark job):
+   * the host language's quotes would otherwise swallow the SQL's words as quoted names.
+   */
+  constructor(readonly path: string, text: string, range?: { start: number; end: number }) {
+    const base = range ? lineColumnAt(text, range.start) : { line: 1, column: 1 };
+    const start = range?.start ?? 0;
+    for (const t of tokenizeSql(range ? text.slice(range.start, range.end) : text)) {
       if (t.kind !== 'word' && t.kind !== 'quoted') continue;
       const key = t.value.toLowerCase();
       const list = this.byName.get(key);
-      const pos = { offset: t.start, line: t.line, column: t.column };
+      const line = base.line + t.line - 1;
+      const column = t.line === 1 ? base.column + t.column - 1 : t.column;
+      const pos = { offset: start + t.start, line, column };
       if (list) list.push(pos);
       else this.byName.set(key, [pos]);
     }

@@ -9,7 +9,7 @@ import type { WorkspaceFileSystem } from './fileSystem';
  * keeps params, metrics and tags in files without an extension, so everything under mlruns/
  * counts too.
  */
-const RELEVANT = /\.(sql|ya?ml|csv|json|lock|dvc)$|(^|\/)(MLproject|dvc\.lock)$|(^|\/)mlruns\//i;
+const RELEVANT = /\.(sql|ya?ml|csv|json|py|lock|dvc)$|(^|\/)(MLproject|dvc\.lock)$|(^|\/)mlruns\//i;
 const CONCURRENCY = 64;
 
 export class PrefetchedFileSystem implements WorkspaceFileSystem {

@@ -10,12 +10,30 @@ import { readSqlFile } from './sqlFileReader';
 import { LINEAGE_YAML, readLineageYaml } from './lineageYamlReader';
 import { readMlflowFiles } from './mlflow/mlflowReader';
 import { readDvcFiles } from './dvc/dvcReader';
+import { looksLikeDag, readAirflowFile } from './airflow/airflowReader';
+import { looksLikeSpark, readSparkFile } from './spark/sparkReader';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
 export interface WorkspaceFacts {
   files: FileFacts[];
   dbt: DbtWorkspace;
+}
+
+/**
+ * Airflow DAGs and Spark jobs among the Python files. A cheap text check skips the rest (tests,
+ * utilities) before anything is parsed.
+ */
+async function readPythonFiles(all: string[], read: (p: string) => Promise<string | undefined>, dialect: string): Promise<FileFacts[]> {
+  const out: FileFacts[] = [];
+  for (const path of all) {
+    if (!path.endsWith('.py')) continue;
+    const text = await read(path);
+    if (text === undefined) continue;
+    if (looksLikeDag(text)) out.push(await readAirflowFile(path, text, { dialect, readFile: read }));
+    else if (looksLikeSpark(text)) out.push(await readSparkFile(path, text, { readFile: read }));
+  }
+  return out;
 }
 
 export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialect?: string; maxFileSize?: number }, pool: WorkerPool): Promise<WorkspaceFacts> {
@@ -48,6 +66,7 @@ export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialec
     const text = await read(path);
     if (text !== undefined) files.push(readSqlFile(path, text, dialect));
   }
+  files.push(...(await readPythonFiles(all, read, opts.dialect ?? 'postgres')));
   files.push(...(await readMlflowFiles(all, read)));
   files.push(...(await readDvcFiles(all, read, fs)));
   if (skipped.length) files.push({ path: '', assets: [], changes: [], queries: [], diagnostics: skipped });
