@@ -49,6 +49,8 @@ type Kid = { start: number; end: number; value: unknown };
 /** Loads with js-yaml and records offsets; throws (YamlFallback or a YAML error) when it cannot match `yaml`. */
 export function loadWithOffsets(text: string): { value: unknown; offsets: Offsets } {
   if (DIVERGENT_TEXT.test(text)) throw new YamlFallback('text the parsers read differently');
+  // A byte-order mark anywhere but at the very start is content to one parser, noise to the other.
+  if (text.indexOf('\uFEFF', 1) >= 0) throw new YamlFallback('byte-order mark inside the text');
   // js-yaml drops a byte-order mark before parsing; its offsets are then one short.
   const shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const offsets: Offsets = new WeakMap();
