@@ -21,7 +21,8 @@ const TUTORIAL_CHANGES = ['--rename-column', 'order_total=total_amount', '--drop
 test('lineage prints the tutorial tree', () => {
   const r = cli(['lineage', 'raw_orders']);
   assert.equal(r.code, 0);
-  // The tutorial's tree, with what the code adds: the Spark job's output and the BI dashboard.
+  // The tutorial's tree, with what the code adds downstream: the Spark job's output, the DVC
+  // stage and MLflow run trained on it, and the BI dashboard.
   assert.deepEqual(r.out.trimEnd().split('\n'), [
     '[TABLE] raw_orders',
     ' └── [DBT_MODEL] stg_orders',
@@ -29,6 +30,11 @@ test('lineage prints the tutorial tree', () => {
     '   └── [DAG] daily_revenue_report',
     '   └── [SPARK_JOB] customer_ltv_model',
     '    └── [FILE] data/customer_ltv.parquet',
+    '     └── [DVC_STAGE] train_ltv_model',
+    '      └── [FILE] metrics/ltv.json',
+    '      └── [FILE] models/ltv_model.pkl',
+    '     └── [MLFLOW_RUN] ltv-gbr',
+    '      └── [MLFLOW_MODEL] customer_ltv',
     '   └── [DASHBOARD] finance_large_orders',
   ]);
 });
@@ -97,7 +103,8 @@ test('index --json reports counts and diagnostics', () => {
   assert.equal(r.code, 0);
   const doc = JSON.parse(r.out);
   assert.deepEqual(Object.keys(doc).sort(), ['assets', 'by_type', 'column_edges', 'diagnostics', 'edges']);
-  assert.equal(doc.assets, 8);
+  assert.equal(doc.assets, 15);
+  assert.deepEqual(doc.diagnostics.map((d: { code: string }) => d.code), ['dvc-stale']);
   assert.ok(doc.column_edges >= 10);
 });
 
@@ -120,6 +127,14 @@ test('bad usage and unknown names exit 2 with one line on stderr', () => {
     assert.equal(r.out, '', `nothing on stdout for ${args.join(' ')}`);
   }
   assert.match(cli(['lineage', 'stg_order']).err, /did you mean: stg_orders/);
+});
+
+test('DAG ids, task ids, Spark job names, DVC stages and MLflow models are asset names', () => {
+  for (const name of ['daily_revenue_report', 'daily_revenue_report.compute_daily_revenue', 'customer_ltv_model', 'train_ltv_model', 'customer_ltv', 'ltv-gbr']) {
+    const r = cli(['lineage', name, '--json']);
+    assert.equal(r.code, 0, `${name}: ${r.err}`);
+    assert.equal(JSON.parse(r.out).graph.name, name);
+  }
 });
 
 test('an ambiguous name lists the candidates', () => {

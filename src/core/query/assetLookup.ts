@@ -10,6 +10,10 @@ export type LookupResult =
 export function lookupAsset(index: AssetIndex, name: string): LookupResult {
   const found = index.lookup(name.trim());
   if (found.length === 1) return { kind: 'found', asset: found[0] };
+  // An asset named exactly so wins over others that only have it as an alias (a Spark job's file
+  // stem, a source's table name).
+  const named = found.filter((a) => a.name.toLowerCase() === name.trim().toLowerCase());
+  if (named.length === 1) return { kind: 'found', asset: named[0] };
   if (found.length > 1) return { kind: 'ambiguous', candidates: found };
   return { kind: 'unknown', suggestions: suggest(index.assets, name) };
 }
