@@ -157,7 +157,8 @@ const allAssets = (facts: FileFacts[]): AssetFact[] => facts.flatMap((f) => f.as
 const byId = (facts: FileFacts[], id: string): AssetFact | undefined => allAssets(facts).find((a) => a.id === id);
 
 test('a realistic pipeline: stages with deps, params, script, outs, metrics and plots', async () => {
-  const facts = await read(workspace());
+  const files = workspace();
+  const facts = await read(files);
   assert.deepEqual(byId(facts, 'dvc:dvc.yaml:train'), {
     id: 'dvc:dvc.yaml:train',
     asset_type: 'dvc_stage',
@@ -175,6 +176,11 @@ test('a realistic pipeline: stages with deps, params, script, outs, metrics and 
       cmd: 'python src/train.py data/features.csv model.pkl',
       wdir: '.',
       deps: ['data/features.csv', 'data/labels.csv'],
+      // What dvc.lock recorded for them (labels.csv is a legacy, dos2unix-hashed entry).
+      lockedDeps: [
+        { path: 'data/features.csv', md5: md5(files['data/features.csv']) },
+        { path: 'data/labels.csv', md5: md5(FILES['data/labels.csv'].replace(/\r\n/g, '\n')) },
+      ],
       params: { 'params.yaml': ['train'] },
       outs: ['model.pkl'],
       metrics: [],

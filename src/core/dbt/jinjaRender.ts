@@ -6,7 +6,7 @@ import type { Environment } from '@huggingface/jinja';
 import type { Macro } from '@huggingface/jinja/dist/ast';
 import type { FunctionValue } from '@huggingface/jinja/dist/runtime';
 import type { ActiveRender, DbtRenderContext, MacroFile, MacroLibrary, MacroLoc, RenderState } from './jinjaContext';
-import { createRenderScope, createStubScope, defaultSchemaName, diagnose, newRenderState, withActive } from './jinjaContext';
+import { createRenderScope, createStubScope, defaultSchemaName, newRenderState, withActive } from './jinjaContext';
 import { BUILTIN_ALIAS, DbtInterpreter, macroLines } from './jinjaInterpreter';
 import { BUILTIN_MACRO_FILES } from './builtinMacros';
 import type { Extraction, JinjaDiagnostic } from './jinjaExtract';

@@ -9,7 +9,7 @@ import { normalizeDialect } from '../sql/sqlParser';
 import { readSqlFile } from './sqlFileReader';
 import { LINEAGE_YAML, readLineageYaml } from './lineageYamlReader';
 import { readMlflowFiles } from './mlflow/mlflowReader';
-import { readDvcFiles } from './dvc/dvcReader';
+import { lockedHashes, readDvcFiles } from './dvc/dvcReader';
 import { looksLikeDag, readAirflowFile } from './airflow/airflowReader';
 import { looksLikeSpark, readSparkFile } from './spark/sparkReader';
 
@@ -67,8 +67,10 @@ export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialec
     if (text !== undefined) files.push(readSqlFile(path, text, dialect));
   }
   files.push(...(await readPythonFiles(all, read, opts.dialect ?? 'postgres')));
-  files.push(...(await readMlflowFiles(all, read)));
-  files.push(...(await readDvcFiles(all, read, fs)));
+  // DVC first: MLflow runs are checked against the data versions dvc.lock records.
+  const dvc = await readDvcFiles(all, read, fs);
+  files.push(...dvc);
+  files.push(...(await readMlflowFiles(all, read, { lockHashes: lockedHashes(dvc) })));
   if (skipped.length) files.push({ path: '', assets: [], changes: [], queries: [], diagnostics: skipped });
   return { files, dbt };
 }

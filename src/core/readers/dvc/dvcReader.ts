@@ -170,6 +170,7 @@ function stageFact(p: PipelineCtx, stage: ResolvedStage, status: StageStatus, at
       cmd: stage.cmd,
       wdir: stage.dir || '.',
       deps: stage.deps.map((d) => d.path),
+      lockedDeps: lockedDeps(p, stage),
       params: Object.fromEntries(stage.params.map((x) => [x.file, x.keys])),
       outs: paths('outs'),
       metrics: paths('metrics'),
@@ -180,6 +181,25 @@ function stageFact(p: PipelineCtx, stage: ResolvedStage, status: StageStatus, at
       ...(stage.desc ? { desc: stage.desc } : {}),
     },
   };
+}
+
+/** The md5 dvc.lock records for each dependency (paths from the stage's wdir, normalised). */
+function lockedDeps(p: PipelineCtx, stage: ResolvedStage): { path: string; md5: string }[] {
+  const entries = p.lock?.stages.get(stage.name)?.deps ?? [];
+  return entries.flatMap((e) => (e.md5 ? [{ path: normalizePath(e.path, stage.dir), md5: e.md5 }] : []));
+}
+
+/**
+ * Path → md5 as the workspace's dvc.lock files (deps and outs) and `.dvc` pointer files record
+ * them, taken from what this reader produced: what an MLflow run's recorded data version is
+ * compared with. An output's hash wins over a dependency's: it is what the pipeline made last.
+ */
+export function lockedHashes(files: FileFacts[]): Map<string, string> {
+  const hashes = new Map<string, string>();
+  const facts = files.flatMap((f) => f.assets).filter((a) => a.origin === 'dvc');
+  for (const a of facts) for (const d of (a.meta?.lockedDeps as { path: string; md5: string }[] | undefined) ?? []) hashes.set(d.path, d.md5);
+  for (const a of facts) if (a.asset_type === 'file' && typeof a.meta?.md5 === 'string') hashes.set(a.name, a.meta.md5);
+  return hashes;
 }
 
 function outFact(p: PipelineCtx, o: ResolvedStage['outs'][number], stage: string, rs: ResolvedStage, at: Location): AssetFact {

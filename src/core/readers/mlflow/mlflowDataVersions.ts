@@ -10,7 +10,6 @@
 //
 // A path key without a hash still names an input. Only values that look like DVC hashes
 // (32 hex digits, optionally `.dir`) are compared with dvc.lock; other versions are recorded.
-import { isMap, parseDocument } from 'yaml';
 import type { AssetFact, Diagnostic } from '../../model';
 import { normalizePath } from '../../io/paths';
 
@@ -72,7 +71,7 @@ function dedupe(list: DataVersion[]): DataVersion[] {
 /**
  * Flags runs whose recorded data hash no longer matches dvc.lock: the hash differs, or dvc.lock
  * no longer lists the path. Sets `meta.dataStale` and `meta.staleData` on the flagged facts; no
- * I/O. `lockHashes` maps workspace-relative paths to md5 (see readLockHashes).
+ * I/O. `lockHashes` maps workspace-relative paths to md5 (the DVC reader's lockedHashes).
  */
 export function checkRunDataVersions(runFacts: AssetFact[], lockHashes: Map<string, string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -110,41 +109,4 @@ function staleEntries(fact: AssetFact, lockHashes: Map<string, string>): StaleEn
 
 function sameHash(a: string, b: string): boolean {
   return a.toLowerCase().replace(/\.dir$/, '') === b.toLowerCase().replace(/\.dir$/, '');
-}
-
-/**
- * Path → md5 from a dvc.lock (stages.*.deps/outs) or a `.dvc` pointer file (outs), with paths
- * joined to `baseDir`, the file's folder (a stage's `wdir` from dvc.yaml is not applied). An output's hash wins over a dependency's: it is what
- * the pipeline produced last. Unreadable text gives an empty map; the DVC reader reports it.
- */
-export function readLockHashes(text: string, baseDir = ''): Map<string, string> {
-  const hashes = new Map<string, string>();
-  let root: unknown;
-  try {
-    const doc = parseDocument(text, { uniqueKeys: false });
-    if (doc.errors.length || !isMap(doc.contents)) return hashes;
-    root = doc.toJSON();
-  } catch {
-    return hashes;
-  }
-  // Schema 2.0 nests stages under `stages:`; a DVC 1.x lock is the stage map itself.
-  const stages = asRecord(root).stages;
-  const blocks = [root, ...Object.values(asRecord(stages ?? root))];
-  for (const kind of ['deps', 'outs']) {
-    for (const block of blocks) {
-      const list = asRecord(block)[kind];
-      for (const entry of Array.isArray(list) ? list : []) addEntry(hashes, asRecord(entry), baseDir);
-    }
-  }
-  return hashes;
-}
-
-function addEntry(hashes: Map<string, string>, entry: Record<string, unknown>, baseDir: string): void {
-  const path = typeof entry.path === 'string' ? entry.path : undefined;
-  const md5 = typeof entry.md5 === 'string' ? entry.md5 : undefined;
-  if (path && md5) hashes.set(normalizePath(path, baseDir), md5);
-}
-
-function asRecord(v: unknown): Record<string, unknown> {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }

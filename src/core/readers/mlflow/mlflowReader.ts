@@ -13,23 +13,23 @@ import { readRun } from './mlflowRun';
 import type { ExperimentInfo, ReadText, RunContext } from './mlflowRun';
 import { readModel } from './mlflowRegistry';
 import type { KnownRuns } from './mlflowRegistry';
-import { checkRunDataVersions, readLockHashes } from './mlflowDataVersions';
+import { checkRunDataVersions } from './mlflowDataVersions';
 import { isMlprojectFile, readMlproject } from './mlprojectReader';
 import * as posix from 'node:path/posix';
 
-export { checkRunDataVersions, readLockHashes } from './mlflowDataVersions';
+export { checkRunDataVersions } from './mlflowDataVersions';
 export type { DataVersion } from './mlflowDataVersions';
 
 export interface MlflowReadOptions {
   /**
-   * Path → md5 of DVC-tracked data, to flag runs whose recorded data is stale. Without it the
-   * reader reads the workspace's dvc.lock and `.dvc` files itself (readLockHashes).
+   * Path → md5 of DVC-tracked data as dvc.lock and `.dvc` files record it (the DVC reader's
+   * lockedHashes), to flag runs whose recorded data version is no longer current.
    */
-  lockHashes?: Map<string, string>;
+  lockHashes: Map<string, string>;
 }
 
 /** Facts for every MLflow store and MLproject in the workspace. Never throws. */
-export async function readMlflowFiles(allFiles: string[], read: ReadText, options: MlflowReadOptions = {}): Promise<FileFacts[]> {
+export async function readMlflowFiles(allFiles: string[], read: ReadText, options: MlflowReadOptions): Promise<FileFacts[]> {
   const assets: AssetFact[] = [];
   const diagnostics: Diagnostic[] = [];
   try {
@@ -57,7 +57,7 @@ interface Output {
 }
 
 async function readStores(stores: StoreLayout[], allFiles: string[], read: ReadText, options: MlflowReadOptions, out: Output): Promise<void> {
-  const lockHashes = options.lockHashes ?? (await workspaceLockHashes(allFiles, read));
+  const lockHashes = options.lockHashes;
   const known = new Set([...allFiles, ...dvcTrackedPaths(allFiles), ...lockHashes.keys()]);
   const runs: KnownRuns = { live: new Set(), deleted: new Set() };
   const runFacts: AssetFact[] = [];
@@ -130,19 +130,6 @@ async function readExperiment(exp: ExperimentDir, store: StoreLayout, sc: StoreC
   if (field(value, 'lifecycle_stage') === 'deleted') return 'deleted';
   const tail = store.root ? `${store.root}/${exp.id}` : exp.id;
   return { info: { id: exp.id, name: field(value, 'name') ?? exp.id }, absoluteRoot: inferAbsoluteRoot(field(value, 'artifact_location'), tail) };
-}
-
-/** Hashes from every dvc.lock and `.dvc` pointer file, keyed by workspace path. */
-export async function workspaceLockHashes(allFiles: string[], read: ReadText): Promise<Map<string, string>> {
-  const hashes = new Map<string, string>();
-  const lockFiles = allFiles.filter((f) => (f === 'dvc.lock' || f.endsWith('/dvc.lock') || f.endsWith('.dvc')) && !f.startsWith('.dvc/') && !f.includes('/.dvc/'));
-  for (const file of lockFiles) {
-    const text = await read(file);
-    if (text === undefined) continue;
-    const dir = posix.dirname(file) === '.' ? '' : posix.dirname(file);
-    for (const [path, md5] of readLockHashes(text, dir)) hashes.set(path, md5);
-  }
-  return hashes;
 }
 
 function groupByFile(assets: AssetFact[], diagnostics: Diagnostic[]): FileFacts[] {
