@@ -8,4 +8,7 @@ const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
 if (!fs.existsSync(bundle)) {
   require('child_process').execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
+// Until main() answers, an exit is a failure: a run that ends without an answer must never
+// look like a passing CI gate.
+process.exitCode = 2;
 require(bundle).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

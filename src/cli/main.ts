@@ -29,7 +29,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(`datalineage: ${e.message}`);
       return 2;
     }
-    io.err(`datalineage: internal error: ${(e as Error)?.stack ?? String(e)}`);
+    // One line, as for every failure; DATALINEAGE_DEBUG=1 adds the stack for a bug report.
+    const err = e as Error;
+    io.err(`datalineage: internal error: ${err?.message ?? String(e)}${process.env.DATALINEAGE_DEBUG ? `\n${err?.stack ?? ''}` : ' (set DATALINEAGE_DEBUG=1 for details)'}`);
     return 2;
   }
 }

@@ -97,12 +97,12 @@ export class LineageIndex {
     const snapshots = !this.options.tableGraphOnly && !usesDvc;
     if (snapshots && cache?.readSnapshot) {
       const snap = await cache.readSnapshot();
-      if (snap?.version === SNAPSHOT_VERSION && snap.fingerprint === fingerprint) return this.restore(snap);
+      if (snap?.version === SNAPSHOT_VERSION && snap.fingerprint === fingerprint && (await this.fs.unchanged(snap.extraFiles))) return this.restore(snap);
     }
     await this.buildTableGraph();
     if (this.options.tableGraphOnly) return;
     await this.resolveColumns();
-    if (snapshots) cache?.writeSnapshot?.(takeSnapshot(this, fingerprint));
+    if (snapshots) cache?.writeSnapshot?.(takeSnapshot(this, fingerprint, this.fs.extraFiles()));
   }
 
   private restore(snap: IndexSnapshot): void {

@@ -84,3 +84,52 @@ test('an unchanged workspace is restored from the snapshot with identical answer
   assert.equal(changed.timings.restored, false);
   assert.ok(changed.diagnostics.some((d) => d.code === 'unknown-column'), 'the edit is seen: status no longer exists');
 });
+
+test('a relation described three times (sources YAML, manifest, DDL) stays one asset', async () => {
+  const manifest = JSON.stringify({
+    metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json' },
+    nodes: {},
+    sources: { 'source.shop.raw.orders': { unique_id: 'source.shop.raw.orders', resource_type: 'source', name: 'orders', source_name: 'raw', package_name: 'shop', database: 'warehouse', schema: 'raw', identifier: 'orders', columns: {} } },
+    exposures: {},
+    parent_map: {},
+  });
+  const index = await createLineageIndex(new MemoryFileSystem({
+    'dbt_project.yml': 'name: shop\nconfig-version: 2\n',
+    'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    database: warehouse\n    tables:\n      - name: orders\n',
+    'target/manifest.json': manifest,
+    'migrations/V1.sql': 'create table raw.orders (id int, total numeric);',
+  }));
+  assert.equal(index.stats().by_type.table, 1);
+  assert.equal(index.assets.findRelation({ schema: 'raw', name: 'orders' })?.id, 'source.shop.raw.orders');
+});
+
+test('a relation in another database is another table', async () => {
+  const index = await createLineageIndex(new MemoryFileSystem({
+    'ddl.sql': 'create table warehouse.raw.orders (id int, total numeric);\ncreate view rpt.archived as select total from archive.raw.orders;\n',
+  }));
+  const archived = index.assets.findRelation({ database: 'archive', schema: 'raw', name: 'orders' });
+  assert.ok(archived);
+  assert.notEqual(archived.id, index.assets.findRelation({ database: 'warehouse', schema: 'raw', name: 'orders' })?.id);
+});
+
+test('a statement too deeply nested to analyse keeps its table edges and becomes a diagnostic', async () => {
+  const terms = Array.from({ length: 5000 }, (_, i) => `a = ${i}`).join(' or ');
+  const index = await createLineageIndex(new MemoryFileSystem({ 'v.sql': `create table s.t (a int);\ncreate view s.v as select a from s.t where ${terms};\n` }));
+  assert.ok(index.diagnostics.some((d) => d.code === 'sql-parse' && d.line === 2 && /too deeply nested/.test(d.message)));
+  assert.deepEqual(index.graph.downstreamOf(index.assets.lookup('s.t')[0].id).map((e) => e.to), ['view:s.v']);
+});
+
+test('the snapshot is not restored when a file a reader reached beyond the fingerprint changed', async () => {
+  const files = {
+    'ddl.sql': 'create table raw.orders (id int, total numeric);',
+    'lineage.yml': 'assets:\n  - {asset_type: spark_job, name: legacy, source_ref: jobs/Legacy.scala, upstream_assets: [raw.orders], column_references: [{asset: raw.orders, column: total}]}\n',
+    'jobs/Legacy.scala': 'val t = df.col("total")\n',
+  };
+  const cache = new MemoryAnalysisCache();
+  await createLineageIndex(new MemoryFileSystem(files), { cache });
+  const same = await createLineageIndex(new MemoryFileSystem(files), { cache });
+  assert.equal(same.timings.restored, true);
+  const edited = await createLineageIndex(new MemoryFileSystem({ ...files, 'jobs/Legacy.scala': '\n\nval t = df.col("total")\n' }), { cache });
+  assert.equal(edited.timings.restored, false, 'the Scala file is read for positions, so its edit must be seen');
+  assert.equal(edited.graph.referencesTo(edited.assets.lookup('raw.orders')[0].id, 'total')[0].locations[0].line, 3);
+});

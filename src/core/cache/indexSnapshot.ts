@@ -7,7 +7,7 @@ import type { ColumnUsage, Confidence, Diagnostic, MigrationChange } from '../mo
 import type { Asset } from '../graph/assetIndex';
 import type { ColumnReference } from '../graph/lineageGraph';
 
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
 export interface IndexSnapshot {
   version: number;
@@ -20,6 +20,8 @@ export interface IndexSnapshot {
   references: Int32Array;
   diagnostics: Diagnostic[];
   changes: [string, MigrationChange[]][];
+  /** Files read beyond the fingerprinted ones, with their content hashes: checked on restore. */
+  extraFiles: [string, string][];
 }
 
 export interface SnapshotSource {
@@ -50,7 +52,7 @@ class StringTable {
   }
 }
 
-export function takeSnapshot(src: SnapshotSource, fingerprint: string): IndexSnapshot {
+export function takeSnapshot(src: SnapshotSource, fingerprint: string, extraFiles: [string, string][]): IndexSnapshot {
   const t = new StringTable();
   const edges = src.graph.edges();
   const edgeData = new Int32Array(edges.length * 3);
@@ -69,6 +71,7 @@ export function takeSnapshot(src: SnapshotSource, fingerprint: string): IndexSna
     references: Int32Array.from(refs),
     diagnostics: src.diagnostics,
     changes: [...src.changes],
+    extraFiles,
   };
 }
 

@@ -111,6 +111,14 @@ export class AssetIndex {
     return list?.length === 1 ? list[0] : undefined;
   }
 
+  /** Assets under a relation key whose database does not contradict the one asked for. */
+  private candidates(key: string, database: string | undefined): Asset[] {
+    const list = this.byRelation.get(key) ?? [];
+    if (!database) return list;
+    const db = database.toLowerCase();
+    return list.filter((a) => !a.relation?.database || a.relation.database.toLowerCase() === db);
+  }
+
   get(id: string): Asset | undefined {
     return this.byId.get(id);
   }
@@ -118,10 +126,9 @@ export class AssetIndex {
   /** The asset a relation names: most specific key first; a bare name only when it is unique. */
   findRelation(r: Relation): Asset | undefined {
     for (const key of lookupKeys(r)) {
-      const list = this.byRelation.get(key);
-      if (!list) continue;
-      const unique = [...new Set(list)];
-      if (unique.length === 1) return unique[0];
+      // `archive.raw.orders` is not `warehouse.raw.orders`, though both are `raw.orders`.
+      const list = this.candidates(key, r.database);
+      if (list.length === 1) return list[0];
     }
     return undefined;
   }
@@ -186,8 +193,10 @@ function mergeColumns(asset: Asset, columns: ColumnInfo[], complete: boolean): v
   asset.columnsComplete = asset.columnsComplete || complete;
 }
 
+// Each key lists an asset once, however many of its facts share the key: a second fact for the
+// same relation must still find the one asset (a manifest entry after the source YAML and a DDL).
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  if (!list) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
 }

@@ -117,8 +117,9 @@ function columnChange(g: ImpactGraph, target: Asset, change: ProposedChange, not
     }
     // Consumers whose column use is unknown (a dbt exposure, a declared asset without column
     // references, SQL the parser rejected) may read the column: a file-level dependency, a warning.
+    const readers = new Set(g.graph.referencesTo(f.assetId).map((r) => r.consumer));
     for (const edge of g.graph.downstreamOf(f.assetId)) {
-      if (g.graph.referencesTo(f.assetId).some((r) => r.consumer === edge.to) || unknownUsage.has(`${f.assetId}>${edge.to}`)) continue;
+      if (readers.has(edge.to) || unknownUsage.has(`${f.assetId}>${edge.to}`)) continue;
       const consumer = g.get(edge.to);
       if (!consumer || consumer.id === target.id) continue;
       unknownUsage.add(`${f.assetId}>${edge.to}`);

@@ -9,7 +9,7 @@ import type { WorkspaceFileSystem } from './fileSystem';
  * keeps params, metrics and tags in files without an extension, so everything under mlruns/
  * counts too.
  */
-const RELEVANT = /\.(sql|ya?ml|csv|json|py|lock|dvc)$|(^|\/)(MLproject|dvc\.lock)$|(^|\/)mlruns\//i;
+const RELEVANT = /\.(sql|hql|ya?ml|csv|json|py|lock|dvc)$|(^|\/)(MLproject|dvc\.lock)$|(^|\/)mlruns\//i;
 const CONCURRENCY = 64;
 
 export class PrefetchedFileSystem implements WorkspaceFileSystem {
@@ -17,6 +17,7 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   private readonly sizes = new Map<string, number | undefined>();
   private files: string[] = [];
   private listed?: Promise<string[]>;
+  private readonly extra = new Map<string, string | undefined>();
 
   constructor(private readonly inner: WorkspaceFileSystem, private readonly maxSize: number) {}
 
@@ -51,7 +52,23 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   }
 
   async readFile(path: string): Promise<string | undefined> {
-    return this.texts.has(path) ? this.texts.get(path) : this.inner.readFile(path);
+    if (this.texts.has(path)) return this.texts.get(path);
+    // A reader reached beyond the prefetched files (a lineage.yml source file, a template a DAG
+    // names): the snapshot must check it too, or an edit to it would restore a stale index.
+    const text = await this.inner.readFile(path);
+    this.extra.set(path, text);
+    return text;
+  }
+
+  /** Files read beyond the prefetched set, with a hash of what they held. */
+  extraFiles(): [string, string][] {
+    return [...this.extra].map(([p, t]) => [p, contentHash(t)]);
+  }
+
+  /** True when every file a snapshot recorded as read still holds the same content. */
+  async unchanged(files: [string, string][]): Promise<boolean> {
+    for (const [p, hash] of files) if (contentHash(await this.inner.readFile(p)) !== hash) return false;
+    return true;
   }
 
   md5(path: string): Promise<string | undefined> {
@@ -61,4 +78,8 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   async fileSize(path: string): Promise<number | undefined> {
     return this.sizes.has(path) ? this.sizes.get(path) : this.inner.fileSize(path);
   }
+}
+
+function contentHash(text: string | undefined): string {
+  return text === undefined ? '-' : createHash('sha1').update(text).digest('base64url');
 }

@@ -39,7 +39,11 @@ function expand(src: TreeSource, id: string, dir: 'downstream' | 'upstream', dep
   assets.sort(compareAssets);
   const out: LineageNode[] = [];
   for (const a of assets) {
-    if (state.left <= 0) break;
+    if (state.left <= 0) {
+      // Out of budget: say so on what is shown, rather than end the list silently.
+      out[out.length - 1] = { ...(out[out.length - 1] ?? leaf(a)), truncated: true };
+      break;
+    }
     state.left--;
     const child = leaf(a);
     path.add(a.id);

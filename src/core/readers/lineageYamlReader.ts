@@ -25,9 +25,10 @@ export function readLineageYaml(path: string, text: string): FileFacts {
   for (const item of list.items) {
     const line = item && typeof item === 'object' && 'range' in item && item.range ? lc.linePos(item.range[0]).line : 1;
     const value = (item as { toJSON?: () => unknown })?.toJSON?.() as Record<string, unknown> | undefined;
-    const fact = value && typeof value === 'object' ? assetFromYaml(value, path, line, out.diagnostics) : undefined;
+    const isMapping = !!value && typeof value === 'object' && !Array.isArray(value);
+    const fact = isMapping ? assetFromYaml(value, path, line, out.diagnostics) : undefined;
     if (fact) out.assets.push(fact);
-    else if (!value || typeof value !== 'object') out.diagnostics.push(diag(path, line, 'each asset in lineage.yml must be a mapping'));
+    else if (!isMapping) out.diagnostics.push(diag(path, line, 'each asset in lineage.yml must be a mapping'));
   }
   return out;
 }

@@ -37,9 +37,27 @@ export const SQL_ANALYSIS_VERSION = 2;
 export function analyzeSql(text: string, dialect: string | undefined): SqlAnalysis {
   const statements: StatementAnalysis[] = [];
   for (const stmt of splitStatements(text)) {
-    statements.push(analyzeStatement(text, stmt.text, stmt.start, dialect));
+    statements.push(guarded(text, stmt.text, stmt.start, dialect));
   }
   return { statements };
+}
+
+// Nothing a statement contains may stop the index: generated SQL (a 5,000-term OR chain) can
+// exhaust the stack of the recursive AST walk. It then counts as unparsed, with its tables kept.
+function guarded(full: string, sql: string, start: number, dialect: string | undefined): StatementAnalysis {
+  try {
+    return analyzeStatement(full, sql, start, dialect);
+  } catch (e) {
+    const pos = lineColumnAt(full, start);
+    const reason = e instanceof RangeError ? 'the statement is too deeply nested to analyse' : `analysis failed: ${(e as Error)?.message ?? e}`;
+    let tables: ParseFailure['tables'] = [];
+    try {
+      tables = scanTableReferences(sql, start);
+    } catch {
+      // the scan is iterative and should not fail; if it does, the statement has no edges
+    }
+    return { failure: { message: reason, line: pos.line, column: pos.column, tables } };
+  }
 }
 
 function analyzeStatement(full: string, sql: string, start: number, dialect: string | undefined): StatementAnalysis {

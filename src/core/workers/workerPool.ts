@@ -24,6 +24,17 @@ interface Chunk {
   done(results: unknown[]): void;
 }
 
+/** A chunk run on this thread; a task that throws here too yields no result for its item. */
+function runInline(c: Chunk): unknown[] {
+  return c.items.map((i) => {
+    try {
+      return runTask(c.kind, i as never);
+    } catch {
+      return undefined;
+    }
+  });
+}
+
 export class WorkerPool {
   private workers: Worker[] = [];
   private readonly queue: Chunk[] = [];
@@ -59,8 +70,10 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-    this.workers = [];
+    const all = this.workers;
+    this.workers = []; // so their 'exit' events are not taken for losses
+    this.idle.length = 0;
+    await Promise.all(all.map((w) => w.terminate()));
   }
 
   private start(wanted: number): void {
@@ -73,18 +86,26 @@ export class WorkerPool {
         this.idle.push(w);
         this.dispatch();
       });
-      // A worker that dies (out of memory, a bug) loses nothing: its chunk is redone here, and
-      // with no worker left the queue drains on this thread.
-      w.on('error', () => {
-        const chunk = this.current.get(w);
-        this.current.delete(w);
-        this.workers = this.workers.filter((x) => x !== w);
-        if (chunk) chunk.done(chunk.items.map((i) => runTask(chunk.kind, i as never)));
-        if (this.workers.length === 0) this.drainInline();
-      });
+      // A worker that dies (out of memory, a bug, a missing script) loses nothing: its chunk is
+      // redone here, and with no worker left the queue drains on this thread.
+      const lost = () => this.lose(w);
+      w.on('error', lost);
+      w.on('exit', lost);
       this.workers.push(w);
       this.idle.push(w);
     }
+  }
+
+  private lose(w: Worker): void {
+    if (!this.workers.includes(w)) return;
+    this.workers = this.workers.filter((x) => x !== w);
+    const idleAt = this.idle.indexOf(w);
+    if (idleAt >= 0) this.idle.splice(idleAt, 1);
+    const chunk = this.current.get(w);
+    this.current.delete(w);
+    if (chunk) chunk.done(runInline(chunk));
+    if (this.workers.length === 0) this.drainInline();
+    else this.dispatch();
   }
 
   // Each idle worker takes the next chunk, so a slow chunk does not hold the rest.
@@ -98,6 +119,6 @@ export class WorkerPool {
   }
 
   private drainInline(): void {
-    for (let c = this.queue.shift(); c; c = this.queue.shift()) c.done(c.items.map((i) => runTask(c!.kind, i as never)));
+    for (let c = this.queue.shift(); c; c = this.queue.shift()) c.done(runInline(c));
   }
 }
