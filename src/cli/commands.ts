@@ -63,7 +63,21 @@ export function runColumns(index: LineageIndex, asset: Asset, json: boolean, io:
 }
 
 export function runImpact(index: LineageIndex, asset: Asset, changes: ProposedChange[], json: boolean, failOn: FailOn, io: Io): number {
+  checkColumnsExist(asset, changes);
   return report(index.impact(asset, changes), json, failOn, io);
+}
+
+// A typo in a change spec must not pass the gate as "nothing affected": when the asset's columns
+// are fully known (DDL, seed header, resolved SQL), a change to a column it lacks is bad input.
+function checkColumnsExist(asset: Asset, changes: ProposedChange[]): void {
+  if (!asset.columnsComplete) return;
+  const have = new Set(asset.columns.map((c) => c.name.toLowerCase()));
+  for (const c of changes) {
+    const column = c.type === 'column_rename' ? c.from : c.type === 'column_drop' || c.type === 'column_type_change' ? c.column : undefined;
+    if (column && !have.has(column.toLowerCase())) {
+      throw new UsageError(`${asset.name} has no column "${column}" (its columns: ${asset.columns.map((x) => x.name).join(', ')})`);
+    }
+  }
 }
 
 export async function runMigrationImpact(index: LineageIndex, workspace: string, file: string, json: boolean, failOn: FailOn, io: Io): Promise<number> {
@@ -77,9 +91,10 @@ export async function runMigrationImpact(index: LineageIndex, workspace: string,
   const result = migrationImpact(index, rel.startsWith('..') ? file : rel, text);
   for (const u of result.unknownTargets) io.err(`datalineage: warning: ${u.path}:${u.line}: table "${u.name}" is not known in the workspace; its changes are not analysed`);
   if (!result.report) {
-    if (result.unknownTargets.length) throw new UsageError(`no table changed by ${path.basename(file)} is known in the workspace`);
+    // Changes only to tables nothing in the workspace reads (a temp table, one managed
+    // elsewhere) break nothing lineage can see: warned about above, not a failed gate.
     if (json) io.out(JSON.stringify({ asset: null, migration: rel, proposed_changes: [], risk_level: 'none', affected_count: 0, affected_assets: [] }, null, 2));
-    else io.out(`No schema changes (ALTER … RENAME/DROP/TYPE, DROP TABLE) found in ${rel}.`);
+    else io.out(result.unknownTargets.length ? `No table changed by ${rel} is known in the workspace: nothing affected.` : `No schema changes (ALTER … RENAME/DROP/TYPE, DROP TABLE) found in ${rel}.`);
     return 0;
   }
   return report(result.report, json, failOn, io);

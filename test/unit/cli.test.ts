@@ -118,6 +118,7 @@ test('bad usage and unknown names exit 2 with one line on stderr', () => {
     ['frobnicate'],
     ['lineage', 'raw_orders', '--workspace', '/no/such/folder'],
     ['impact', '--migration', 'missing.sql'],
+    ['impact', 'raw_orders', '--drop-column', 'legacy_discount'],
     ['lineage', 'raw_orders', '--bogus-flag'],
   ];
   for (const args of cases) {
@@ -144,4 +145,14 @@ test('an ambiguous name lists the candidates', () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /ambiguous; candidates: .*sales\.orders.*archive\.orders|ambiguous; candidates: .*archive\.orders.*sales\.orders/);
   assert.equal(cli(['lineage', 'sales.orders', '--workspace', ws]).code, 0);
+});
+
+test('a migration that only touches tables the workspace does not know passes with a warning', () => {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-benign-'));
+  fs.writeFileSync(path.join(ws, 'ddl.sql'), 'create table sales.orders (id int);\n');
+  fs.writeFileSync(path.join(ws, 'cleanup.sql'), 'DROP TABLE IF EXISTS tmp_import;\n');
+  const r = cli(['impact', '--migration', 'cleanup.sql', '--workspace', ws]);
+  assert.equal(r.code, 0);
+  assert.match(r.err, /table "tmp_import" is not known/);
+  assert.match(r.out, /nothing affected/);
 });
