@@ -2,7 +2,7 @@
 // names it (a dbt source, a CREATE TABLE in a migration and a lineage.yml entry for the same
 // table merge), and every asset can be found by id, name, alias, relation or file path.
 import type { AssetFact, AssetType, ColumnInfo, Location, Relation } from '../model';
-import { relationKey } from '../sql/queryIr';
+import { relationFromParts, relationKey } from '../sql/queryIr';
 
 /** What an asset keeps of each fact merged into it: enough to look it up and rank its names. */
 export type FactKey = Pick<AssetFact, 'id' | 'name' | 'aliases' | 'relation' | 'origin' | 'asset_type'>;
@@ -139,9 +139,7 @@ export class AssetIndex {
     if (byId) return [byId];
     const found = new Set<Asset>(this.byName.get(name.toLowerCase()) ?? []);
     if (found.size === 0) {
-      const parts = name.split('.');
-      const rel: Relation = parts.length >= 3 ? { database: parts[0], schema: parts[1], name: parts.slice(2).join('.') } : parts.length === 2 ? { schema: parts[0], name: parts[1] } : { name };
-      for (const a of this.byRelation.get(relationKey(rel)) ?? []) found.add(a);
+      for (const a of this.byRelation.get(relationKey(relationFromParts(name.split('.')))) ?? []) found.add(a);
     }
     return [...found];
   }

@@ -2,6 +2,7 @@
 // in another repository), with the tutorial's fields. Column references declared here have no
 // SQL to find them in, so their positions come from a word search in the asset's own file.
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { relationFromParts } from '../sql/queryIr';
 import type { AssetFact, ColumnInfo, ColumnUsage, Confidence, DeclaredColumnRef, Diagnostic, FileFacts, Relation } from '../model';
 
 export const LINEAGE_YAML = 'lineage.yml';
@@ -98,8 +99,7 @@ export function relationFrom(ref: string): Relation | undefined {
     return undefined;
   }
   if (isFile(ref) || !/^[\w$]+(\.[\w$]+){1,2}$/.test(ref)) return undefined;
-  const parts = ref.split('.');
-  return parts.length === 3 ? { database: parts[0], schema: parts[1], name: parts[2] } : { schema: parts[0], name: parts[1] };
+  return relationFromParts(ref.split('.'));
 }
 
 function isFile(ref: string): boolean {

@@ -4,7 +4,8 @@
 
 import type { MigrationChange, ProposedChange, Relation } from '../model';
 import type { SqlToken } from './tokenizer';
-import { isPunct, isWord, lineColumnAt, readQualifiedName, relationFromParts, skipParens, tokenizeSql } from './tokenizer';
+import { isPunct, isWord, lineColumnAt, readQualifiedName, skipParens, tokenizeSql } from './tokenizer';
+import { relationFromParts } from './queryIr';
 
 interface Context {
   tokens: SqlToken[];

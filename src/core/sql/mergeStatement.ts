@@ -4,7 +4,8 @@
 
 import type { Relation } from '../model';
 import type { SqlToken } from './tokenizer';
-import { isPunct, isWord, readQualifiedName, relationFromParts, skipParens, tokenizeSql } from './tokenizer';
+import { isPunct, isWord, readQualifiedName, skipParens, tokenizeSql } from './tokenizer';
+import { relationFromParts } from './queryIr';
 
 /** A column reference; `offset` is the absolute offset of the column token itself. */
 export interface MergeColumnRef {

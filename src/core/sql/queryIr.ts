@@ -71,6 +71,12 @@ export function relationKey(r: Relation): string {
   return key;
 }
 
+/** `[db, schema, name]`, `[schema, name]` or `[name]` as a relation; more parts keep the last three. */
+export function relationFromParts(parts: string[]): Relation {
+  const [database, schema] = [parts[parts.length - 3], parts[parts.length - 2]];
+  return { ...(database !== undefined && { database }), ...(schema !== undefined && { schema }), name: parts[parts.length - 1] ?? '' };
+}
+
 export function formatRelation(r: Relation): string {
   return [r.database, r.schema, r.name].filter((p) => p).join('.');
 }

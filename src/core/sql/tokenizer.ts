@@ -3,7 +3,6 @@
 // The scanner is one charCode loop with no per-character allocation because it runs on every SQL
 // file of large workspaces; it never throws, and unterminated constructs run to the end of text.
 
-import type { Relation } from '../model';
 
 export interface SqlToken {
   kind: 'word' | 'quoted' | 'string' | 'number' | 'punct' | 'operator' | 'jinja';
@@ -258,11 +257,6 @@ export function skipParens(tokens: SqlToken[], open: number): number {
     else if (isPunct(tokens[i], ')') && --depth === 0) return i + 1;
   }
   return tokens.length;
-}
-
-export function relationFromParts(parts: string[]): Relation {
-  const [database, schema] = [parts[parts.length - 3], parts[parts.length - 2]];
-  return { ...(database !== undefined && { database }), ...(schema !== undefined && { schema }), name: parts[parts.length - 1] ?? '' };
 }
 
 /**
