@@ -1,5 +1,6 @@
-// One build script, one bundle per entry point: the CLI, the column-lineage worker, the benchmark
-// and the unit tests. The extension client/server and webview bundles join this list as they land.
+// One build script, one bundle per entry point: the extension (client), the language server, the
+// CLI, the column-lineage worker, the benchmark, the unit tests and the integration suite that
+// runs inside VS Code. Webview bundles join this list as they land.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -25,12 +26,18 @@ const bundles = {
   cli: 'src/cli/main.ts',
   parseWorker: 'src/core/workers/parseWorker.ts',
   bench: 'bench/bench.ts',
+  server: 'src/server/server.ts',
 };
 await Promise.all([
   ...Object.entries(bundles)
     .filter(([, file]) => existsSync(join(root, file)))
     .map(([name, file]) => build({ ...common, entryPoints: { [name]: file }, outdir: 'dist' })),
   build({ ...common, entryPoints: testEntries, outdir: 'dist/test' }),
+  // The extension host provides `vscode`; everything else is bundled (the .vsix has no node_modules).
+  build({ ...common, entryPoints: { extension: 'src/client/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+  ...(existsSync(join(root, 'test/integration/suite/index.ts'))
+    ? [build({ ...common, entryPoints: { index: 'test/integration/suite/index.ts' }, outdir: 'dist/integration', external: ['vscode', 'mocha'] })]
+    : []),
 ]);
 
 // tree-sitter's runtime and Python grammar are WebAssembly files the bundles load at run time

@@ -1,24 +1,8 @@
 // The tutorial's impact report, plus where each reference is and how it is reached, and the
 // CI gate's closing line (safe_migration_check's [BLOCKED] / [OK]).
-import type { ProposedChange } from '../core/model';
+import { describeChange } from '../core/impact/describeChange';
 import type { ImpactReport } from '../core/impact/impactAnalysis';
 import type { FailOn } from './cliArgs';
-
-export function describeChange(c: ProposedChange & { asset?: string }): string {
-  const on = c.asset ? `${c.asset}: ` : '';
-  switch (c.type) {
-    case 'column_rename':
-      return `${on}rename column ${c.from} → ${c.to}`;
-    case 'column_drop':
-      return `${on}drop column ${c.column}`;
-    case 'column_type_change':
-      return `${on}change type of ${c.column} to ${c.to}`;
-    case 'table_rename':
-      return `${on}rename table to ${c.to}`;
-    case 'table_drop':
-      return `${on}drop table`;
-  }
-}
 
 export function formatImpact(r: ImpactReport, failed: boolean, failOn: FailOn): string {
   const bar = '='.repeat(50);

@@ -7,7 +7,7 @@ import type { ColumnUsage, Confidence, Diagnostic, MigrationChange } from '../mo
 import type { Asset } from '../graph/assetIndex';
 import type { ColumnReference } from '../graph/lineageGraph';
 
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 
 export interface IndexSnapshot {
   version: number;

@@ -17,6 +17,8 @@ export interface Asset {
   location?: Location;
   /** Every file that describes the asset (model SQL, its YAML, the DDL that creates it). */
   paths: string[];
+  /** Where each of those files defines it (the editor puts a CodeLens on each). */
+  locations: Location[];
   columns: ColumnInfo[];
   columnsComplete: boolean;
   facts: FactKey[];
@@ -52,6 +54,7 @@ export class AssetIndex {
       relation: fact.relation,
       location: fact.location,
       paths: fact.location ? [fact.location.path] : [],
+      locations: fact.location ? [fact.location] : [],
       columns: fact.columns ? [...fact.columns] : [],
       columnsComplete: !!fact.columnsComplete,
       facts: [factKey(fact)],
@@ -86,6 +89,7 @@ export class AssetIndex {
     asset.aliases.push(...(fact.aliases ?? []), fact.name, fact.id);
     asset.aliases = [...new Set(asset.aliases)].filter((a) => a !== asset.name);
     if (fact.location && !asset.paths.includes(fact.location.path)) asset.paths.push(fact.location.path);
+    if (fact.location && !asset.locations.some((l) => l.path === fact.location!.path && l.line === fact.location!.line)) asset.locations.push(fact.location);
     asset.relation = asset.relation ?? fact.relation;
     mergeColumns(asset, fact.columns ?? [], !!fact.columnsComplete);
     Object.assign(asset.meta, fact.meta ?? {});

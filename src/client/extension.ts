@@ -1,0 +1,64 @@
+// The extension host side, kept thin: it starts the language server (which does all indexing in
+// its own process), registers the commands and the status bar, and passes settings along.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { StatusNotification } from '../protocol/lineageProtocol';
+import type { InitOptions } from '../protocol/lineageProtocol';
+import { readSettings } from './settings';
+import { IndexStatusBar } from './statusBar';
+import { registerCommands } from './commands';
+import { ReportDocuments } from './reportDocuments';
+
+let client: LanguageClient | undefined;
+
+/** What the integration tests (and other extensions) can reach: the client, once started. */
+export interface DataLineageApi {
+  client: LanguageClient;
+  /** Resolves when the first index build has finished (ready or error). */
+  indexed: Promise<void>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<DataLineageApi> {
+  const output = vscode.window.createOutputChannel('DataLineage', { log: true });
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const initializationOptions: InitOptions = { settings: readSettings(), storagePath: storage.fsPath };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'sql' },
+      { scheme: 'file', language: 'jinja-sql' },
+      { scheme: 'file', pattern: '**/*.{sql,hql,yml,yaml,py}' },
+    ],
+    synchronize: {
+      configurationSection: 'datalineage',
+      // Files the readers use; a change on disk (git checkout, a generator) re-indexes.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{sql,hql,yml,yaml,py,csv,json,lock,dvc}'),
+    },
+    initializationOptions,
+    outputChannel: output,
+  };
+  client = new LanguageClient('datalineage', 'DataLineage', serverOptions, clientOptions);
+  const statusBar = new IndexStatusBar();
+  const reports = new ReportDocuments();
+  context.subscriptions.push(output, statusBar, reports, vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports));
+
+  let markIndexed: () => void = () => undefined;
+  const indexed = new Promise<void>((resolve) => (markIndexed = resolve));
+  client.onNotification(StatusNotification, (status) => {
+    statusBar.show(status);
+    if (status.state !== 'indexing') markIndexed();
+  });
+  registerCommands(context, client, reports, output);
+  await client.start();
+  context.subscriptions.push({ dispose: () => void client?.stop() });
+  return { client, indexed };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

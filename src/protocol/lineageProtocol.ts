@@ -1,0 +1,103 @@
+// Every custom message between the extension (client) and the language server, declared once.
+// Both sides import these objects, so a request's name and its parameter and result types cannot
+// drift apart. Results reuse the core's plain data (the same JSON the CLI prints).
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { ProposedChange } from '../core/model';
+import type { ImpactReport } from '../core/impact/impactAnalysis';
+import type { LineageNode, Direction } from '../core/query/lineageTree';
+import type { ColumnsAnswer } from '../core/query/columnLineage';
+
+/** An asset as a pick list or a link shows it; `uri`/`line` open where it is defined. */
+export interface AssetLink {
+  id: string;
+  name: string;
+  asset_type: string;
+  uri?: string;
+  /** 0-based, as the editor counts. */
+  line?: number;
+  character?: number;
+}
+
+/** A failed lookup: unknown or ambiguous name. Never thrown across the wire as a crash. */
+export interface LookupError {
+  error: string;
+  candidates?: string[];
+}
+
+/** `lineage/assets`: every asset, for quick picks (optionally filtered by a name fragment). */
+export const AssetsRequest = new RequestType<{ query?: string }, AssetLink[], void>('lineage/assets');
+
+/** `lineage/fileAssets`: the assets a file defines, in line order (the active editor's assets). */
+export const FileAssetsRequest = new RequestType<{ uri: string }, AssetLink[], void>('lineage/fileAssets');
+
+/** `lineage/neighbours`: the direct upstream and downstream assets of one asset (CodeLens target). */
+export interface NeighboursResult {
+  asset: AssetLink;
+  upstream: AssetLink[];
+  downstream: AssetLink[];
+}
+export const NeighboursRequest = new RequestType<{ asset: string }, NeighboursResult | LookupError, void>('lineage/neighbours');
+
+/** `lineage/graph`: the lineage tree around an asset, the CLI's `lineage --json` shape. */
+export const GraphRequest = new RequestType<{ asset: string; direction?: Direction; depth?: number }, { graph: LineageNode } | LookupError, void>('lineage/graph');
+
+/** `lineage/columns`: an asset's columns with their upstream and downstream columns. */
+export const ColumnsRequest = new RequestType<{ asset: string }, ColumnsAnswer | LookupError, void>('lineage/columns');
+
+/** `lineage/impact`: what proposed changes to one asset break (the CLI's `impact --json`). */
+export const ImpactRequest = new RequestType<{ asset: string; changes: ProposedChange[] }, ImpactResult | LookupError, void>('lineage/impact');
+
+/**
+ * `lineage/migrationImpact`: the impact of a migration file. `text` is the content to analyse
+ * (the unsaved buffer, or the content about to be saved); without it the server's view is used.
+ */
+export const MigrationImpactRequest = new RequestType<{ uri: string; text?: string }, ImpactResult | LookupError, void>('lineage/migrationImpact');
+
+export interface ImpactResult {
+  report: ImpactReport & { migration?: string; changed_assets?: string[] };
+  /** Tables the migration changes that the workspace does not know (not checked). */
+  unknownTargets: string[];
+  /** The report as Markdown with file links, ready to show or copy. */
+  markdown: string;
+}
+
+/** `lineage/reindex`: drop every cached view and index the workspace again. */
+export const ReindexRequest = new RequestType0<IndexStatus, void>('lineage/reindex');
+
+/** `lineage/status` (server → client): what the status bar shows. */
+export interface IndexStatus {
+  state: 'indexing' | 'ready' | 'error';
+  assets: number;
+  edges: number;
+  columnEdges: number;
+  diagnostics: number;
+  /** Duration of the last index build. */
+  durationMs?: number;
+  message?: string;
+}
+export const StatusNotification = new NotificationType<IndexStatus>('lineage/status');
+
+/** Settings the server reads (section `datalineage`); the client passes them at start and on change. */
+export interface ServerSettings {
+  include: string[];
+  exclude: string[];
+  sqlDialect: string;
+  migrationGlobs: string[];
+  maxFileSizeKB: number;
+  codeLens: {
+    models: boolean;
+    tables: boolean;
+    sources: boolean;
+    dags: boolean;
+    sparkJobs: boolean;
+    dvcStages: boolean;
+    migrations: boolean;
+  };
+}
+
+/** What the client passes in `initializationOptions`. */
+export interface InitOptions {
+  settings: ServerSettings;
+  /** The extension's storage folder for the parse cache (outside the workspace). */
+  storagePath?: string;
+}

@@ -1,0 +1,71 @@
+// The index seen from an open file: which assets a file defines and where, which column
+// references and output columns sit at which positions. Built once per index build, so every
+// CodeLens or hover request is a map lookup, not a scan of the graph.
+import type { Location, MigrationChange } from '../core/model';
+import type { Asset } from '../core/graph/assetIndex';
+import type { ColumnReference } from '../core/graph/lineageGraph';
+import type { LineageIndex } from '../core/lineageIndex';
+
+export interface PlacedAsset {
+  asset: Asset;
+  location: Location;
+}
+
+/** Something about a column written at one position of a file. */
+export type ColumnSpot =
+  | { kind: 'reference'; ref: ColumnReference; location: Location }
+  | { kind: 'column'; asset: Asset; column: string; location: Location };
+
+export class EditorView {
+  private readonly placed = new Map<string, PlacedAsset[]>();
+  private readonly describing = new Map<string, Asset[]>();
+  private readonly spots = new Map<string, Map<number, ColumnSpot[]>>();
+  /** What the status bar shows, counted once per build. */
+  readonly stats: { assets: number; edges: number; columnEdges: number; diagnostics: number };
+
+  constructor(readonly index: LineageIndex) {
+    this.stats = { assets: index.assets.assets.length, edges: index.graph.edgeCount, columnEdges: index.graph.columnEdgeCount, diagnostics: index.diagnostics.length };
+    for (const asset of index.assets.assets) {
+      for (const location of asset.locations) push(this.placed, location.path, { asset, location });
+      for (const p of asset.paths) push(this.describing, p, asset);
+      for (const c of asset.columns) {
+        if (c.location) this.addSpot({ kind: 'column', asset, column: c.name, location: c.location });
+      }
+    }
+    for (const ref of index.graph.references) {
+      for (const location of ref.locations) this.addSpot({ kind: 'reference', ref, location });
+    }
+    for (const list of this.placed.values()) list.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  }
+
+  /** Assets whose definition sits in `path`, in line order (one CodeLens each). */
+  placedIn(path: string): PlacedAsset[] {
+    return this.placed.get(path) ?? [];
+  }
+
+  /** Every asset a file describes: the ones it defines and the ones its YAML documents. */
+  describedBy(path: string): Asset[] {
+    return this.describing.get(path) ?? [];
+  }
+
+  changesIn(path: string): MigrationChange[] {
+    return this.index.changes.get(path) ?? [];
+  }
+
+  /** Column spots whose name starts at (line, column), both 1-based. */
+  spotsAt(path: string, line: number, column: number): ColumnSpot[] {
+    return (this.spots.get(path)?.get(line) ?? []).filter((s) => s.location.column === column);
+  }
+
+  private addSpot(spot: ColumnSpot): void {
+    let byLine = this.spots.get(spot.location.path);
+    if (!byLine) this.spots.set(spot.location.path, (byLine = new Map()));
+    push(byLine, spot.location.line, spot);
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}

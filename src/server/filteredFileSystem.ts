@@ -1,0 +1,36 @@
+// The user's include/exclude globs (settings) applied to the workspace listing, before any
+// reader sees a file. Globs are matched against workspace-relative paths.
+import { minimatch } from 'minimatch';
+import type { WorkspaceFileSystem } from '../core/io/fileSystem';
+
+export class FilteredFileSystem implements WorkspaceFileSystem {
+  constructor(
+    private readonly base: WorkspaceFileSystem,
+    private readonly include: string[],
+    private readonly exclude: string[],
+  ) {}
+
+  /** True when the settings let the index see `path`. */
+  allows(path: string): boolean {
+    const m = (g: string) => minimatch(path, g, { dot: true });
+    if (this.include.length && !this.include.some(m)) return false;
+    return !this.exclude.some(m);
+  }
+
+  async listFiles(): Promise<string[]> {
+    const files = await this.base.listFiles();
+    return this.include.length || this.exclude.length ? files.filter((f) => this.allows(f)) : files;
+  }
+
+  readFile(path: string): Promise<string | undefined> {
+    return this.base.readFile(path);
+  }
+
+  fileSize(path: string): Promise<number | undefined> {
+    return this.base.fileSize(path);
+  }
+
+  md5(path: string): Promise<string | undefined> {
+    return this.base.md5(path);
+  }
+}

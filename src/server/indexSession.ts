@@ -1,0 +1,154 @@
+// One workspace folder's index over time. Builds are serialised: an edit or a file event while a
+// build runs marks the index dirty and one more build follows, so typing never queues a build
+// per keystroke. Requests are answered from the last complete build (never a half-built one),
+// and the parse cache makes each rebuild re-analyse only what changed.
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { LineageIndex } from '../core/lineageIndex';
+import { NodeFileSystem } from '../core/io/nodeFileSystem';
+import { OverlayFileSystem } from '../core/io/overlayFileSystem';
+import { FileAnalysisCache } from '../core/cache/fileAnalysisCache';
+import { MemoryAnalysisCache } from '../core/cache/analysisCache';
+import type { AnalysisCache } from '../core/cache/analysisCache';
+import type { ServerSettings } from '../protocol/lineageProtocol';
+import { FilteredFileSystem } from './filteredFileSystem';
+import { EditorView } from './editorView';
+import { WorkspacePaths } from './workspacePaths';
+
+export interface SessionHooks {
+  workerScript?: string;
+  engineVersion: string;
+  storagePath?: string;
+  log(message: string): void;
+  /** Called when a build starts (so the client can show "indexing"). */
+  started(firstBuild: boolean): void;
+  /** Called after each complete build, or with the error that stopped it. */
+  finished(view: EditorView | undefined, error?: unknown, durationMs?: number): void;
+}
+
+export class IndexSession {
+  readonly paths: WorkspacePaths;
+  private readonly disk: NodeFileSystem;
+  private readonly overlay: OverlayFileSystem;
+  private readonly files: FilteredFileSystem;
+  private readonly cache: AnalysisCache & { save?(): Promise<void> };
+  private current?: EditorView;
+  private building?: Promise<void>;
+  private dirty = false;
+  private timer?: NodeJS.Timeout;
+  private saveTimer?: NodeJS.Timeout;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly root: string,
+    private readonly settings: ServerSettings,
+    private readonly hooks: SessionHooks,
+  ) {
+    this.paths = new WorkspacePaths(root);
+    this.disk = new NodeFileSystem(root);
+    this.overlay = new OverlayFileSystem(this.disk);
+    this.files = new FilteredFileSystem(this.overlay, settings.include, settings.exclude);
+    // The cache lives in the extension's storage, never in the workspace (we only read it).
+    this.cache = hooks.storagePath ? new FileAnalysisCache(path.join(hooks.storagePath, `${createHash('sha1').update(root).digest('hex').slice(0, 16)}.cache`)) : new MemoryAnalysisCache();
+  }
+
+  /** The last complete index, or undefined before the first build ends. */
+  get view(): EditorView | undefined {
+    return this.current;
+  }
+
+  /** Resolves with the view once the first build is done (requests made at start-up wait). */
+  async ready(): Promise<EditorView | undefined> {
+    if (!this.current && (this.building || this.timer)) await new Promise<void>((r) => this.waiting.push(r));
+    return this.current;
+  }
+
+  /** Resolves when no build is running or scheduled: the view reflects every edit seen so far. */
+  async settled(): Promise<EditorView | undefined> {
+    while (this.building || this.timer) await new Promise<void>((r) => this.waiting.push(r));
+    return this.current;
+  }
+
+  /**
+   * An open buffer's text (undefined when it closes: the file on disk counts again). Opening a
+   * file sends its text too; a buffer that matches the disk changes nothing and builds nothing.
+   */
+  async setBuffer(uri: string, text: string | undefined): Promise<void> {
+    const rel = this.paths.relative(uri);
+    if (rel === undefined) return;
+    const shown = text !== undefined && text !== (await this.disk.readFile(rel)) ? text : undefined;
+    if (shown === this.overlay.get(rel)) return;
+    this.overlay.set(rel, shown);
+    if (this.files.allows(rel)) this.schedule();
+  }
+
+  /** A file was created, changed or deleted on disk. */
+  fileChanged(uri: string): void {
+    const rel = this.paths.relative(uri);
+    if (rel !== undefined && this.files.allows(rel)) this.schedule();
+  }
+
+  /** Builds soon; calls within the delay collapse into one build. */
+  schedule(delayMs = 120): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.build();
+    }, delayMs);
+  }
+
+  /** Builds now, or right after the running build when one is under way. */
+  build(): Promise<void> {
+    if (this.building) {
+      this.dirty = true;
+      return this.building;
+    }
+    this.building = this.run().finally(() => {
+      this.building = undefined;
+      if (this.dirty) {
+        this.dirty = false;
+        void this.build();
+      } else if (!this.timer) {
+        for (const wake of this.waiting.splice(0)) wake();
+      }
+    });
+    return this.building;
+  }
+
+  /**
+   * Saving keeps a reopened workspace fast, but serialising a large cache blocks for a moment,
+   * so while the user types it happens at most once per quiet period. A failed save only costs
+   * speed on the next start.
+   */
+  private saveCache(delayMs: number): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.cache.save?.().catch((e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`));
+    }, delayMs);
+  }
+
+  private async run(): Promise<void> {
+    const first = !this.current;
+    this.hooks.started(first);
+    const t0 = performance.now();
+    try {
+      const index = new LineageIndex(this.files, {
+        dialect: this.settings.sqlDialect || undefined,
+        maxFileSize: this.settings.maxFileSizeKB > 0 ? this.settings.maxFileSizeKB * 1024 : undefined,
+        cache: this.cache,
+        workerScript: this.hooks.workerScript,
+        engineVersion: this.hooks.engineVersion,
+      });
+      await index.build();
+      this.current = new EditorView(index);
+      const ms = performance.now() - t0;
+      this.hooks.log(`indexed ${this.root}: ${index.assets.assets.length} assets in ${ms.toFixed(0)} ms (${index.timings.restored ? 'restored from cache' : `${index.timings.parsed} parsed, ${index.timings.cached} from cache`})`);
+      this.hooks.finished(this.current, undefined, ms);
+      this.saveCache(first ? 0 : 10_000);
+    } catch (e) {
+      this.hooks.log(`index build failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.hooks.finished(this.current, e);
+    }
+  }
+}
