@@ -21,6 +21,10 @@ const testEntries = readdirSync(join(root, 'test/unit'))
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => `test/unit/${f}`);
 
+const integrationEntries = readdirSync(join(root, 'test/integration/suite'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => `test/integration/suite/${f}`);
+
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 const bundles = {
   cli: 'src/cli/main.ts',
@@ -35,9 +39,9 @@ await Promise.all([
   build({ ...common, entryPoints: testEntries, outdir: 'dist/test' }),
   // The extension host provides `vscode`; everything else is bundled (the .vsix has no node_modules).
   build({ ...common, entryPoints: { extension: 'src/client/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
-  ...(existsSync(join(root, 'test/integration/suite/index.ts'))
-    ? [build({ ...common, entryPoints: { index: 'test/integration/suite/index.ts' }, outdir: 'dist/integration', external: ['vscode', 'mocha'] })]
-    : []),
+  // The suite that runs inside VS Code: its entry point and one bundle per test file (mocha
+  // loads them by path); `vscode` and mocha come from the extension host and node_modules.
+  build({ ...common, entryPoints: integrationEntries, outdir: 'dist/integration', external: ['vscode', 'mocha'] }),
 ]);
 
 // tree-sitter's runtime and Python grammar are WebAssembly files the bundles load at run time

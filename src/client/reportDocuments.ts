@@ -14,13 +14,21 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider, vsco
     return this.contents.get(uri.toString()) ?? '';
   }
 
-  /** Shows `markdown` as `<name>.md`, replacing an earlier report of the same name. */
-  async open(name: string, markdown: string): Promise<vscode.TextEditor> {
+  /**
+   * Shows `markdown` as `<name>.md` rendered beside the editor (the Markdown preview; its links
+   * open the files), replacing an earlier report of the same name. Without the built-in Markdown
+   * extension, the text itself opens.
+   */
+  async open(name: string, markdown: string): Promise<void> {
     const uri = vscode.Uri.from({ scheme: ReportDocuments.scheme, path: `/${name.replace(/[^\w.-]+/g, '_')}.md` });
     this.contents.set(uri.toString(), markdown);
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
-    return vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    try {
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    } catch {
+      await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    }
   }
 
   dispose(): void {

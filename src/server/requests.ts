@@ -1,7 +1,7 @@
 // The custom requests of lineageProtocol.ts as plain functions over the editor view: the same
 // answers the CLI gives, plus links the editor can open.
 import type { Asset } from '../core/graph/assetIndex';
-import type { Location, ProposedChange } from '../core/model';
+import type { ProposedChange } from '../core/model';
 import { migrationImpact } from '../core/impact/migrationImpact';
 import { impactMarkdown } from '../core/impact/impactMarkdown';
 import type { AssetLink, ImpactResult, LookupError, NeighboursResult } from '../protocol/lineageProtocol';
@@ -39,23 +39,19 @@ export function neighbours(view: EditorView, paths: WorkspacePaths, name: string
   };
 }
 
-export function impactOf(view: EditorView, paths: WorkspacePaths, name: string, changes: ProposedChange[]): ImpactResult | LookupError {
+export function impactOf(view: EditorView, name: string, changes: ProposedChange[]): ImpactResult | LookupError {
   const asset = findAsset(view, name);
   if ('error' in asset) return asset;
   const report = view.index.impact(asset, changes);
-  return { report, unknownTargets: [], markdown: impactMarkdown(report, fileLink(paths)) };
+  return { report, unknownTargets: [], markdown: impactMarkdown(report) };
 }
 
 /** `text` is what the file holds or is about to hold; the graph is the last complete index. */
-export function migrationImpactOf(view: EditorView, paths: WorkspacePaths, path: string, text: string, dialect: string): ImpactResult | LookupError {
+export function migrationImpactOf(view: EditorView, path: string, text: string, dialect: string): ImpactResult | LookupError {
   const result = migrationImpact(view.index, path, text, dialect || undefined);
   const unknown = result.unknownTargets.map((u) => `${u.name} (line ${u.line})`);
   if (!result.report) {
     return { error: unknown.length ? `no table this migration changes is known in the workspace: ${unknown.join(', ')}` : `no schema changes (ALTER … RENAME/DROP/TYPE, DROP TABLE) in ${path}` };
   }
-  return { report: result.report, unknownTargets: unknown, markdown: impactMarkdown(result.report, fileLink(paths), unknown) };
-}
-
-function fileLink(paths: WorkspacePaths): (l: Location) => string {
-  return (l) => `${paths.uri(l.path)}#L${l.line}`;
+  return { report: result.report, unknownTargets: unknown, markdown: impactMarkdown(result.report, unknown) };
 }

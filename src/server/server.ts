@@ -25,7 +25,8 @@ let settings: ServerSettings = DEFAULT_SETTINGS;
 let storagePath: string | undefined;
 let roots: string[] = [];
 let sessions: IndexSession[] = [];
-let progress: WorkDoneProgressServerReporter | undefined;
+let progress: Promise<WorkDoneProgressServerReporter | undefined> | undefined;
+let indexedOnce = false;
 const published = new Map<IndexSession, Set<string>>();
 
 const log = (message: string) => connection.console.log(message);
@@ -68,16 +69,22 @@ function startSessions(): void {
 
 function onBuildStarted(first: boolean): void {
   sendStatus({ state: 'indexing', ...counts() });
-  if (first && !progress) {
-    void connection.window.createWorkDoneProgress().then((p) => {
-      progress = p;
-      p.begin('DataLineage: indexing the workspace');
-    }, () => undefined);
-  }
+  if (!first || progress) return;
+  // The editor creates the progress asynchronously: a small workspace may be indexed before it
+  // exists, and then it must end at once instead of spinning forever.
+  progress = connection.window.createWorkDoneProgress().then(
+    (p) => {
+      if (indexedOnce) p.done();
+      else p.begin('DataLineage: indexing the workspace');
+      return p;
+    },
+    () => undefined,
+  );
 }
 
 function onBuildFinished(view: EditorView | undefined, error: unknown, ms?: number): void {
-  progress?.done();
+  indexedOnce = true;
+  void progress?.then((p) => p?.done());
   progress = undefined;
   if (error || !view) {
     sendStatus({ state: 'error', ...counts(), message: error instanceof Error ? error.message : String(error ?? 'no index') });
@@ -230,7 +237,7 @@ connection.onRequest(
     }),
   ),
 );
-connection.onRequest(ImpactRequest, guarded({ error: 'internal error' }, (p) => firstAnswer((v, s) => impactOf(v, s.paths, p.asset, p.changes))));
+connection.onRequest(ImpactRequest, guarded({ error: 'internal error' }, (p) => firstAnswer((v) => impactOf(v, p.asset, p.changes))));
 connection.onRequest(
   MigrationImpactRequest,
   guarded({ error: 'internal error' }, async (p) => {
@@ -239,7 +246,7 @@ connection.onRequest(
     const view = await at.session.settled();
     if (!view) return { error: 'the workspace is not indexed yet' };
     const text = p.text ?? documents.get(p.uri)?.getText() ?? readFileSync(fileURLToPath(p.uri), 'utf8');
-    return migrationImpactOf(view, at.session.paths, at.rel, text, settings.sqlDialect);
+    return migrationImpactOf(view, at.rel, text, settings.sqlDialect);
   }),
 );
 connection.onRequest(
