@@ -12,11 +12,8 @@ import { FileAnalysisCache } from '../src/core/cache/fileAnalysisCache';
 import type { Asset } from '../src/core/graph/assetIndex';
 import type { ColumnReference } from '../src/core/graph/lineageGraph';
 import { FLOW_USAGES } from '../src/core/model';
-import { generateWorkspace } from './generateWorkspace';
+import { ensureWorkspace } from './benchWorkspace';
 
-const MARKER = '.bench-workspace.json';
-// Bump when generateWorkspace changes, so an old workspace on disk is regenerated.
-const GENERATOR_VERSION = 2;
 const IMPACT_RUNS = 20;
 
 interface Phase<T> {
@@ -51,24 +48,6 @@ function heapAfterGc(): number | undefined {
   if (!gc) return undefined;
   gc();
   return mb(process.memoryUsage().heapUsed);
-}
-
-async function ensureWorkspace(dir: string, models: number, seed: number, dags: number, sparkJobs: number): Promise<{ generated: boolean; ms: number; files?: number; bytes?: number }> {
-  const markerPath = path.join(dir, MARKER);
-  const want = { models, seed, dags, sparkJobs, version: GENERATOR_VERSION };
-  if (existsSync(markerPath)) {
-    try {
-      const have = JSON.parse(await fsp.readFile(markerPath, 'utf8')) as typeof want;
-      if (have.models === want.models && have.seed === want.seed && have.dags === want.dags && have.sparkJobs === want.sparkJobs && have.version === want.version) return { generated: false, ms: 0 };
-    } catch {
-      // unreadable marker: regenerate
-    }
-  }
-  const t0 = performance.now();
-  const { files, bytes } = await generateWorkspace(dir, { models, seed, dags, sparkJobs });
-  // Written last, so an interrupted generation is never mistaken for a complete one.
-  await fsp.writeFile(markerPath, JSON.stringify({ ...want, files, bytes }));
-  return { generated: true, ms: performance.now() - t0, files, bytes };
 }
 
 /**

@@ -61,6 +61,59 @@ export interface ImpactResult {
   markdown: string;
 }
 
+/**
+ * `lineage/graphData`: the neighbourhood of an asset for the graph view: `upstreamDepth` and
+ * `downstreamDepth` hops (0 = none), at most `nodeBudget` nodes (nodes beyond it are left out and
+ * counted on the node that leads to them), optionally with column-level edges.
+ */
+export interface GraphQuery {
+  focus: string;
+  upstreamDepth: number;
+  downstreamDepth: number;
+  /** Asset types to leave out (the focus is always kept). */
+  excludeTypes?: string[];
+  nodeBudget?: number;
+  columns?: boolean;
+}
+
+export interface GraphNode extends AssetLink {
+  /** Hops from the focus: negative upstream, positive downstream, 0 the focus. */
+  depth: number;
+  columns: { name: string; type?: string; line?: number; character?: number }[];
+  /** Neighbours left out by the depth limit or the node budget (the "+N" on a node). */
+  hiddenUpstream: number;
+  hiddenDownstream: number;
+  /** A DVC stage whose dependencies changed since dvc.lock, an MLflow run on stale data. */
+  stale?: boolean;
+  diagnostics?: number;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  confidence: 'explicit' | 'inferred';
+}
+
+export interface ColumnEdge {
+  from: string;
+  fromColumn: string;
+  to: string;
+  /** The output column the value flows into; absent for reads (filters, joins, …). */
+  toColumn?: string;
+  usage: string;
+  confidence: 'explicit' | 'inferred';
+}
+
+export interface GraphData {
+  focus: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  columnEdges?: ColumnEdge[];
+  /** True when the node budget cut the neighbourhood. */
+  truncated: boolean;
+}
+export const GraphDataRequest = new RequestType<GraphQuery, GraphData | LookupError, void>('lineage/graphData');
+
 /** `lineage/reindex`: drop every cached view and index the workspace again. */
 export const ReindexRequest = new RequestType0<IndexStatus, void>('lineage/reindex');
 

@@ -1,0 +1,176 @@
+// `npm run bench:server`: the language server as the editor meets it, on the synthetic workspace:
+// dist/server.js in its own process over LSP (stdio). Measures the first CodeLens after opening a
+// model (cold, then warm: a second start with the cache in the same storage folder), CodeLens and
+// hover response times while the user types (an edit every 100 ms), how long until an edit shows
+// in the lenses, and the server's resident memory (sampled from /proc, worker threads included).
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import type { CodeLens } from 'vscode-languageserver-protocol';
+import { ensureWorkspace } from './benchWorkspace';
+
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string', default: '10000' },
+    dags: { type: 'string', default: '0' },
+    spark: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '42' },
+    edits: { type: 'string', default: '40' },
+    dir: { type: 'string' },
+  },
+});
+const dir = path.resolve(values.dir ?? path.join(__dirname, '..', 'bench', 'workspace'));
+const serverJs = path.join(__dirname, 'server.js');
+const round = (n: number) => Math.round(n * 10) / 10;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 300_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Session {
+  conn: MessageConnection;
+  pid: number;
+  peakRss: () => number;
+  stop: () => Promise<void>;
+}
+
+async function startServer(storage: string): Promise<Session> {
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  conn.onRequest('workspace/codeLens/refresh', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onNotification(() => undefined);
+  conn.listen();
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 50);
+  const root = pathToFileURL(dir).href;
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: root,
+    workspaceFolders: [{ uri: root, name: 'bench' }],
+    capabilities: { workspace: { codeLens: { refreshSupport: true } } },
+    initializationOptions: { settings: {}, storagePath: storage },
+  });
+  await conn.sendNotification('initialized', {});
+  return {
+    conn,
+    pid: child.pid!,
+    peakRss: () => Math.max(peak, rssMb(child.pid!)),
+    stop: async () => {
+      clearInterval(sampler);
+      await conn.sendRequest('shutdown').catch(() => undefined);
+      await conn.sendNotification('exit').catch(() => undefined);
+      conn.dispose();
+      child.kill();
+    },
+  };
+}
+
+/** A model in the middle of the pipeline, and a line of its select list to hover on. */
+function pickModel(): { rel: string; text: string; hoverLine: number; hoverChar: number; otherModel: string } {
+  const marts = path.join(dir, 'models');
+  const all: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (e.name.endsWith('.sql')) all.push(path.relative(dir, path.join(d, e.name)));
+    }
+  };
+  walk(marts);
+  all.sort();
+  const rel = all[Math.floor(all.length / 2)];
+  const text = fs.readFileSync(path.join(dir, rel), 'utf8');
+  const lines = text.split('\n');
+  const hoverLine = lines.findIndex((l) => /^\s+[a-z_][a-z0-9_]*,\s*$/i.test(l));
+  const otherModel = path.basename(all[0], '.sql');
+  return { rel, text, hoverLine: Math.max(0, hoverLine), hoverChar: Math.max(0, (lines[hoverLine] ?? '').search(/\S/)) + 1, otherModel };
+}
+
+async function main(): Promise<void> {
+  const models = Number(values.models);
+  const edits = Number(values.edits);
+  await ensureWorkspace(dir, models, Number(values.seed), Number(values.dags), Number(values.spark));
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'datalineage-server-bench-'));
+  const model = pickModel();
+  const uri = pathToFileURL(path.join(dir, model.rel)).href;
+  const lenses = (s: Session) => s.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+  console.log(`workspace: ${dir} (${models} models); file: ${model.rel}; ${os.cpus().length} cores, node ${process.version}`);
+
+  const results: Record<string, number> = {};
+  for (const label of ['cold', 'warm'] as const) {
+    const t0 = performance.now();
+    const s = await startServer(storage);
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: model.text } });
+    const first = await until(async () => {
+      const l = await lenses(s);
+      return l.length ? l : undefined;
+    });
+    results[`${label}FirstCodeLensMs`] = performance.now() - t0;
+    results[`${label}PeakRssMb`] = s.peakRss();
+    console.log(`${label}: first CodeLens after ${round(results[`${label}FirstCodeLensMs`])} ms ("${first[0].command?.title}"), peak RSS ${round(s.peakRss())} MB`);
+    if (label === 'cold') {
+      // Let the cache be written before the warm start (the server saves right after its first
+      // build: the per-file analyses, then the index snapshot).
+      await until(async () => (fs.readdirSync(storage).some((f) => f.endsWith('.cache.snapshot')) ? true : undefined), 60_000);
+      await s.stop();
+      continue;
+    }
+    const lensMs: number[] = [];
+    const hoverMs: number[] = [];
+    let text = model.text;
+    for (let i = 0; i < edits; i++) {
+      text = i === edits - 1 ? `-- depends on {{ ref('${model.otherModel}') }}\n${text}` : `${text}\n-- edit ${i}`;
+      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ text }] });
+      const t1 = performance.now();
+      await lenses(s);
+      lensMs.push(performance.now() - t1);
+      const t2 = performance.now();
+      await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: model.hoverLine + (i === edits - 1 ? 1 : 0), character: model.hoverChar } });
+      hoverMs.push(performance.now() - t2);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const lastEdit = performance.now();
+    const before = first[0].command?.title ?? '';
+    const after = await until(async () => {
+      const l = await lenses(s);
+      const title = l[0]?.command?.title;
+      return title && title !== before ? title : undefined;
+    });
+    results.editVisibleMs = performance.now() - lastEdit;
+    Object.assign(results, { lensP50: pct(lensMs, 50), lensP95: pct(lensMs, 95), hoverP50: pct(hoverMs, 50), hoverP95: pct(hoverMs, 95), settledRssMb: rssMb(s.pid), peakRssMb: s.peakRss() });
+    console.log(`while typing (${edits} edits, 100 ms apart): CodeLens p50 ${round(results.lensP50)} / p95 ${round(results.lensP95)} ms; hover p50 ${round(results.hoverP50)} / p95 ${round(results.hoverP95)} ms`);
+    console.log(`last edit (a new ref) visible in the lenses after ${round(results.editVisibleMs)} ms: "${before}" → "${after}"`);
+    console.log(`server RSS: peak ${round(results.peakRssMb)} MB, after the edits settle ${round(results.settledRssMb)} MB`);
+    await s.stop();
+  }
+  fs.rmSync(storage, { recursive: true, force: true });
+  const ok = (v: number, limit: number) => (v < limit ? 'ok' : 'MISSED');
+  console.log(`targets: first CodeLens warm < 3 s: ${ok(results.warmFirstCodeLensMs, 3000)}; CodeLens/hover p95 after an edit < 50 ms: ${ok(Math.max(results.lensP95, results.hoverP95), 50)}; server memory < 600 MB: ${ok(results.peakRssMb, 600)}`);
+  console.log(JSON.stringify({ bench: 'server', models, ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, round(v)])) }));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+// Every message between the extension and its webviews (the lineage graph view and the impact
+// panel), declared once and imported by both sides. Webviews get data only through these
+// messages (postMessage); nothing is interpolated into their HTML. All names in the data come
+// from the user's files and must be rendered as text.
+import type { GraphData, GraphQuery, ImpactResult } from './lineageProtocol';
+
+/** Where to open something: a workspace file URI and a 0-based position. */
+export interface OpenTarget {
+  uri: string;
+  line?: number;
+  character?: number;
+}
+
+// ---------------------------------------------------------------- lineage graph view
+
+/** The view's controls, kept by the webview (setState) and restored after a reload. */
+export interface GraphViewState {
+  query: GraphQuery;
+  /** Asset types hidden by the type filter. */
+  hiddenTypes: string[];
+  search: string;
+  /** Nodes expanded to show their columns. */
+  expanded: string[];
+  /** The column whose lineage is highlighted: `${assetId}::${column}`. */
+  selectedColumn?: string;
+}
+
+export type ToGraphView =
+  /** A graph to draw (a new focus, or the same focus with other depths or filters). */
+  | { type: 'graph/data'; data: GraphData; state: GraphViewState }
+  /** Nothing to show yet: the index is building, or no asset is in focus. */
+  | { type: 'graph/empty'; message: string }
+  /** Answer to `graph/export`: where the file was saved, or why not. */
+  | { type: 'graph/exported'; path?: string; error?: string };
+
+export type FromGraphView =
+  /** The webview has loaded and listens (the extension then sends the current graph). */
+  | { type: 'graph/ready'; state?: GraphViewState }
+  /** The user changed depth, filters or focus: the extension fetches and sends `graph/data`. */
+  | { type: 'graph/query'; query: GraphQuery; state: GraphViewState }
+  | { type: 'graph/open'; target: OpenTarget }
+  /** The drawn graph as a file the user saves (SVG text or a PNG data URL). */
+  | { type: 'graph/export'; format: 'svg' | 'png'; data: string }
+  /** What is on screen after a render (tests and the status line read it). */
+  | { type: 'graph/rendered'; focus: string; nodeIds: string[]; ms: number };
+
+// ---------------------------------------------------------------- impact panel
+
+export type ToImpactPanel =
+  /** A report to show: from a migration about to be saved, a CodeLens or a command. */
+  | { type: 'impact/show'; result: ImpactResult; title: string; source?: OpenTarget; blastRadius?: GraphData }
+  | { type: 'impact/error'; message: string };
+
+export type FromImpactPanel =
+  | { type: 'impact/ready' }
+  | { type: 'impact/open'; target: OpenTarget }
+  | { type: 'impact/copyMarkdown' }
+  | { type: 'impact/exportJson' }
+  /** What is on screen after a render (tests read it). */
+  | { type: 'impact/rendered'; affected: { name: string; severity: string }[] };
