@@ -70,7 +70,7 @@ await cp(workspaceSource, workspace, { recursive: true });
 // they are handshake files, not artifacts).
 await mkdir(shotDir, { recursive: true });
 const clearDoneFiles = async () => {
-  for (const f of await readdir(shotDir)) if (f.endsWith('.done')) await rm(join(shotDir, f), { force: true });
+  for (const f of await readdir(shotDir)) if (f.endsWith('.done') || f.endsWith('.failed')) await rm(join(shotDir, f), { force: true });
 };
 await clearDoneFiles();
 
@@ -122,6 +122,27 @@ try {
     console.log(`[harness] screenshot ${name}.png`);
   }).catch((e) => console.error(`[harness] screenshot ${name} failed: ${e.message}`)));
 
+  // `[click] <name> <selector>`: a real mouse click on the first visible match in any frame
+  // (webview content lives in nested iframes the extension host cannot reach), then
+  // <dir>/<name>.done (or <name>.failed with the reason) so the suite can go on.
+  const click = (name, selector) => (shotQueue = shotQueue.then(async () => {
+    let error = '';
+    try {
+      if (!(await visibleInAnyFrame(page, selector, 15_000))) throw new Error(`"${selector}" is not visible`);
+      for (const frame of page.frames()) {
+        const target = frame.locator(selector).first();
+        if (await target.isVisible().catch(() => false)) {
+          await target.click({ timeout: 10_000 });
+          break;
+        }
+      }
+    } catch (e) {
+      error = e.message;
+    }
+    await writeFile(join(shotDir, `${name}.${error ? 'failed' : 'done'}`), error);
+    console.log(`[harness] click ${name}${error ? ` failed: ${error}` : ''}`);
+  }));
+
   let exited;
   const exitCode = new Promise((r) => { exited = r; });
   // Receives the workbench's log and the extension host's console (the suite's output).
@@ -133,6 +154,8 @@ try {
       (type === 'error' ? console.error : console.log)(`[vscode] ${line}`);
       const m = /\[screenshot\] ([\w.-]+)(?: (.+))?/.exec(line);
       if (m) takeShot(m[1], m[2]?.trim());
+      const c = /\[click\] ([\w.-]+) (.+)/.exec(line);
+      if (c) click(c[1], c[2].trim());
     }
   });
   await page.exposeFunction('codeAutomationExit', (c) => exited(Number(c)));

@@ -4,27 +4,9 @@
 // wait polls a condition with a deadline; nothing sleeps for a fixed time.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DataLineageApi } from '../../../src/client/extension';
-
-const folder = () => vscode.workspace.workspaceFolders![0].uri;
-const file = (rel: string) => vscode.Uri.joinPath(folder(), rel);
-
-async function until<T>(what: string, check: () => Thenable<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { file, screenshot, until } from './helpers';
 
 async function lensTitles(rel: string): Promise<string[]> {
   await vscode.workspace.openTextDocument(file(rel)); // the provider command needs the document loaded
@@ -41,17 +23,6 @@ async function expectLenses(rel: string, expected: string[]): Promise<void> {
   }).catch((e) => {
     throw new Error(`${(e as Error).message}; last seen ${JSON.stringify(seen)}`);
   });
-}
-
-/**
- * Asks the code-server harness for a screenshot of the workbench and waits until it is taken.
- * Under @vscode/test-electron there is no harness (no env variable): nothing to do.
- */
-async function screenshot(name: string, waitForSelector = ''): Promise<void> {
-  const dir = process.env.DATALINEAGE_SCREENSHOT_DIR;
-  if (!dir) return;
-  console.log(`[screenshot] ${name} ${waitForSelector}`);
-  await until(`screenshot ${name}`, () => fs.existsSync(path.join(dir, `${name}.done`)) || undefined, 20_000);
 }
 
 async function openAt(rel: string, line0: number, character = 0): Promise<vscode.TextEditor> {
