@@ -43,6 +43,11 @@ export interface IndexOptions {
   workers?: number;
   /** Stop after the table graph (the benchmark times the phases separately). */
   tableGraphOnly?: boolean;
+  /**
+   * Called once the table graph is complete, before the column phase: table-level answers
+   * (CodeLens counts) can be shown while columns are still being resolved.
+   */
+  onTableGraph?: () => void;
   /** Identifies the engine build: cached results of another build are never reused. */
   engineVersion?: string;
 }
@@ -101,8 +106,14 @@ export class LineageIndex {
     }
     await this.buildTableGraph();
     if (this.options.tableGraphOnly) return;
+    this.options.onTableGraph?.();
     await this.resolveColumns();
+    // The readers' facts and the dbt context are only needed to build; a long-lived index (the
+    // language server's) should not carry every file's text and parse inputs after that.
+    this.facts = [];
+    this.dbt = undefined;
     if (snapshots) cache?.writeSnapshot?.(takeSnapshot(this, fingerprint, this.fs.extraFiles()));
+    this.fs.release();
   }
 
   private restore(snap: IndexSnapshot): void {

@@ -68,6 +68,9 @@ function migrationLenses(view: EditorView, path: string, uri: string): CodeLens[
     let title: string;
     if (!asset) {
       title = `? ${formatRelation(change.relation)} is not a known table — not checked`;
+    } else if (!view.complete) {
+      // Column references are not resolved yet: a count now would say "breaks nothing" wrongly.
+      title = '… analysing impact (indexing columns)';
     } else {
       const report = analyzeImpact(view.index, asset, [change.change]);
       const breaks = report.affected_assets.filter((a) => a.severity === 'breaking').length;

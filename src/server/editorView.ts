@@ -23,7 +23,8 @@ export class EditorView {
   /** What the status bar shows, counted once per build. */
   readonly stats: { assets: number; edges: number; columnEdges: number; diagnostics: number };
 
-  constructor(readonly index: LineageIndex) {
+  /** `complete` is false for the first build's early view: table graph only, no column references yet. */
+  constructor(readonly index: LineageIndex, readonly complete = true) {
     this.stats = { assets: index.assets.assets.length, edges: index.graph.edgeCount, columnEdges: index.graph.columnEdgeCount, diagnostics: index.diagnostics.length };
     for (const asset of index.assets.assets) {
       for (const location of asset.locations) push(this.placed, location.path, { asset, location });

@@ -22,6 +22,8 @@ export interface SessionHooks {
   log(message: string): void;
   /** Called when a build starts (so the client can show "indexing"). */
   started(firstBuild: boolean): void;
+  /** The first build's table graph is ready (CodeLens counts can show; columns still resolving). */
+  tableGraph(view: EditorView): void;
   /** Called after each complete build, or with the error that stopped it. */
   finished(view: EditorView | undefined, error?: unknown, durationMs?: number): void;
 }
@@ -31,13 +33,16 @@ export class IndexSession {
   private readonly disk: NodeFileSystem;
   private readonly overlay: OverlayFileSystem;
   private readonly files: FilteredFileSystem;
-  private readonly cache: AnalysisCache & { save?(): Promise<void> };
+  private readonly cache: AnalysisCache & { save?(): Promise<void>; release?(): void };
   private current?: EditorView;
   private building?: Promise<void>;
   private dirty = false;
   private timer?: NodeJS.Timeout;
   private saveTimer?: NodeJS.Timeout;
   private readonly waiting: (() => void)[] = [];
+  private readonly earlyWaiting: (() => void)[] = [];
+  /** The first build's index after its table graph, until that build completes. */
+  private early?: EditorView;
 
   constructor(
     readonly root: string,
@@ -57,10 +62,16 @@ export class IndexSession {
     return this.current;
   }
 
-  /** Resolves with the view once the first build is done (requests made at start-up wait). */
-  async ready(): Promise<EditorView | undefined> {
-    if (!this.current && (this.building || this.timer)) await new Promise<void>((r) => this.waiting.push(r));
-    return this.current;
+  /**
+   * Resolves with the view once the first build is done (requests made at start-up wait).
+   * With `tableLevel`, the first build's table graph is enough: CodeLens counts need no columns.
+   */
+  async ready(tableLevel = false): Promise<EditorView | undefined> {
+    if (tableLevel && !this.current && this.early) return this.early;
+    if (!this.current && (this.building || this.timer)) {
+      await new Promise<void>((r) => (tableLevel ? this.earlyWaiting : this.waiting).push(r));
+    }
+    return this.current ?? (tableLevel ? this.early : undefined);
   }
 
   /** Resolves when no build is running or scheduled: the view reflects every edit seen so far. */
@@ -124,8 +135,23 @@ export class IndexSession {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      void this.cache.save?.().catch((e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`));
+      // A build running now keeps using what it loaded; releasing mid-build would lose entries.
+      if (this.building) return this.saveCache(1_000);
+      void this.cache
+        .save?.()
+        .then(() => (this.building ? undefined : this.cache.release?.()))
+        .catch((e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`));
     }, delayMs);
+  }
+
+  /**
+   * A large workspace's first index takes a while to resolve every column; its table graph
+   * comes much sooner and already has what CodeLens counts, so lenses need not wait.
+   */
+  private showEarly(index: LineageIndex): void {
+    this.early = new EditorView(index, false);
+    for (const wake of this.earlyWaiting.splice(0)) wake();
+    this.hooks.tableGraph(this.early);
   }
 
   private async run(): Promise<void> {
@@ -139,15 +165,20 @@ export class IndexSession {
         cache: this.cache,
         workerScript: this.hooks.workerScript,
         engineVersion: this.hooks.engineVersion,
+        onTableGraph: first ? () => this.showEarly(index) : undefined,
       });
       await index.build();
       this.current = new EditorView(index);
+      this.early = undefined;
+      for (const wake of this.earlyWaiting.splice(0)) wake();
       const ms = performance.now() - t0;
       this.hooks.log(`indexed ${this.root}: ${index.assets.assets.length} assets in ${ms.toFixed(0)} ms (${index.timings.restored ? 'restored from cache' : `${index.timings.parsed} parsed, ${index.timings.cached} from cache`})`);
       this.hooks.finished(this.current, undefined, ms);
       this.saveCache(first ? 0 : 10_000);
     } catch (e) {
       this.hooks.log(`index build failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.early = undefined;
+      for (const wake of this.earlyWaiting.splice(0)) wake();
       this.hooks.finished(this.current, e);
     }
   }

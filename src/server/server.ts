@@ -59,6 +59,7 @@ function startSessions(): void {
         storagePath,
         log,
         started: (first) => onBuildStarted(first),
+        tableGraph: () => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined),
         finished: (view, error, ms) => onBuildFinished(view, error, ms),
       }),
   );
@@ -165,7 +166,7 @@ connection.onDidChangeConfiguration((params) => {
 connection.onCodeLens(
   guarded([], async (params) => {
     const at = sessionFor(params.textDocument.uri);
-    const view = await at?.session.ready();
+    const view = await at?.session.ready(true);
     return at && view ? codeLenses(view, at.rel, params.textDocument.uri, settings) : [];
   }),
 );

@@ -38,6 +38,12 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   }
 
   /** A hash of every relevant file's path and content, plus whatever else decides the index. */
+  /** Forgets the texts once the index is built (they are the workspace's size again in memory). */
+  release(): void {
+    this.texts.clear();
+    this.extra.clear();
+  }
+
   fingerprint(extra: string): string {
     const h = createHash('sha1').update(extra);
     for (const path of [...this.texts.keys()].sort()) {
