@@ -60,7 +60,10 @@ async function startServer(storage: string): Promise<Session> {
   const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   conn.onRequest('workspace/codeLens/refresh', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onNotification(() => undefined);
+  // The server's own account of each build (restored from cache, or how many files it parsed).
+  conn.onNotification('window/logMessage', (m: { message: string }) => {
+    if (/^indexed /.test(m.message)) console.log(`  server: ${m.message}`);
+  });
   conn.listen();
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 50);

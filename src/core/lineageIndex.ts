@@ -12,6 +12,7 @@ import { buildColumnJobs } from './graph/columnJobs';
 import { addDeclaredReferences } from './graph/declaredReferences';
 import { DEFAULT_MAX_FILE_SIZE, readWorkspaceFacts } from './readers/workspaceReader';
 import { PrefetchedFileSystem } from './io/prefetch';
+import { yielder } from './io/yielder';
 import { fileAssetId, normalizePath } from './io/paths';
 import { WorkerPool } from './workers/workerPool';
 import { SNAPSHOT_VERSION, restoreSnapshot, takeSnapshot } from './cache/indexSnapshot';
@@ -48,6 +49,11 @@ export interface IndexOptions {
    * (CodeLens counts) can be shown while columns are still being resolved.
    */
   onTableGraph?: () => void;
+  /**
+   * Give the event loop a turn at least this often during the long loops of a build (ms): a
+   * host that answers requests on the same thread (the language server) stays responsive.
+   */
+  yieldEveryMs?: number;
   /** Identifies the engine build: cached results of another build are never reused. */
   engineVersion?: string;
 }
@@ -157,15 +163,16 @@ export class LineageIndex {
     const cache: AnalysisCache = this.options.cache ?? new MemoryAnalysisCache();
     await cache.prepare?.();
     const queries = this.facts.flatMap((f) => f.queries);
-    const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.pool, this.options.engineVersion ?? '');
+    const pause = yielder(this.options.yieldEveryMs);
+    const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.pool, this.options.engineVersion ?? '', pause);
     this.diagnostics.push(...diagnostics);
-    runColumnPhase(jobs, {
+    await runColumnPhase(jobs, {
       assets: this.assets,
       graph: this.graph,
       diagnostics: this.diagnostics,
       relationAsset: (r) => this.relationAsset(r),
       resolveUpstream: (u, project) => this.resolveUpstream(u, project),
-    });
+    }, pause);
     this.reportCycles();
     dedupeDiagnostics(this.diagnostics);
     Object.assign(this.timings, { columnLineageMs: performance.now() - t0, parsed, cached });

@@ -166,6 +166,8 @@ export class IndexSession {
         workerScript: this.hooks.workerScript,
         engineVersion: this.hooks.engineVersion,
         onTableGraph: first ? () => this.showEarly(index) : undefined,
+        // Requests are answered on this thread: a build gives them a turn every 15 ms.
+        yieldEveryMs: 15,
       });
       await index.build();
       this.current = new EditorView(index);

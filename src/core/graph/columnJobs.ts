@@ -24,6 +24,7 @@ export async function buildColumnJobs(
   cache: AnalysisCache,
   pool: WorkerPool,
   engineVersion: string,
+  pause: () => Promise<void> | undefined = () => undefined,
 ): Promise<{ jobs: ColumnJob[]; diagnostics: Diagnostic[]; parsed: number; cached: number }> {
   const diagnostics: Diagnostic[] = [];
   const entries: { q: QuerySource; key: string; hit?: CachedAnalysis; pending?: Omit<CachedAnalysis, 'analysis'> & { sql: string; incrementalSql?: string } }[] = [];
@@ -45,6 +46,8 @@ export async function buildColumnJobs(
     if (batchSize >= BATCH_CHARS) flush();
   };
   for (const q of queries) {
+    const turn = pause();
+    if (turn) await turn;
     // Embedded SQL shares its host file's text with the file's other SQL strings, so the SQL
     // itself is part of the key.
     // Only dbt models arrive without SQL (they are rendered here); SQL embedded in a DAG or a

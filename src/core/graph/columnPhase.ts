@@ -39,10 +39,12 @@ export interface ColumnPhaseContext {
   resolveUpstream(ref: UpstreamRef, project?: string): Asset | undefined;
 }
 
-export function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext): void {
+export async function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext, pause: () => Promise<void> | undefined = () => undefined): Promise<void> {
   const units = orderedUnits(jobs, ctx);
   const resolvers = new Map<ColumnJob, JobResolver>();
   for (const u of units) {
+    const turn = pause();
+    if (turn) await turn;
     let r = resolvers.get(u.job);
     if (!r) resolvers.set(u.job, (r = new JobResolver(u.job, ctx)));
     if (u.incremental) r.incrementalStatement(u.job.incrementalAnalysis!.statements[u.index]);
