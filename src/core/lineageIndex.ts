@@ -20,6 +20,7 @@ import type { IndexSnapshot } from './cache/indexSnapshot';
 import { SQL_ANALYSIS_VERSION } from './sql/sqlAnalysis';
 import type { DbtWorkspace } from './dbt/dbtReader';
 import type { AnalysisCache } from './cache/analysisCache';
+import type { ResolveMemo } from './graph/resolveMemo';
 import { MemoryAnalysisCache } from './cache/analysisCache';
 import { formatRelation, relationKey } from './sql/queryIr';
 import { analyzeImpact } from './impact/impactAnalysis';
@@ -54,6 +55,13 @@ export interface IndexOptions {
    * host that answers requests on the same thread (the language server) stays responsive.
    */
   yieldEveryMs?: number;
+  /**
+   * Kept by a process that rebuilds the same workspace (the language server): jobs whose input
+   * is unchanged are replayed from the previous build instead of resolved (see resolveMemo.ts).
+   */
+  resolveMemo?: ResolveMemo;
+  /** False: index even when a snapshot of this exact workspace exists (to fill resolveMemo). */
+  restoreSnapshot?: boolean;
   /** Identifies the engine build: cached results of another build are never reused. */
   engineVersion?: string;
 }
@@ -64,6 +72,8 @@ export interface IndexTimings {
   columnLineageMs: number;
   parsed: number;
   cached: number;
+  /** Jobs replayed from the previous build's resolution (resolveMemo). */
+  replayed: number;
   /** True when the whole index came from a snapshot of the unchanged workspace. */
   restored: boolean;
 }
@@ -74,7 +84,7 @@ export class LineageIndex {
   readonly diagnostics: Diagnostic[] = [];
   /** Schema changes found in migration files, by path. */
   readonly changes = new Map<string, MigrationChange[]>();
-  readonly timings: IndexTimings = { readMs: 0, tableGraphMs: 0, columnLineageMs: 0, parsed: 0, cached: 0, restored: false };
+  readonly timings: IndexTimings = { readMs: 0, tableGraphMs: 0, columnLineageMs: 0, parsed: 0, cached: 0, replayed: 0, restored: false };
   private facts: FileFacts[] = [];
   private dbt?: DbtWorkspace;
   private readonly fs: PrefetchedFileSystem;
@@ -106,7 +116,7 @@ export class LineageIndex {
     // read, so a workspace with DVC pipelines is always indexed; its SQL still comes from the cache.
     const usesDvc = files.some((f) => f.endsWith('dvc.yaml') || f.endsWith('.dvc'));
     const snapshots = !this.options.tableGraphOnly && !usesDvc;
-    if (snapshots && cache?.readSnapshot) {
+    if (snapshots && cache?.readSnapshot && this.options.restoreSnapshot !== false) {
       const snap = await cache.readSnapshot();
       if (snap?.version === SNAPSHOT_VERSION && snap.fingerprint === fingerprint && (await this.fs.unchanged(snap.extraFiles))) return this.restore(snap);
     }
@@ -164,6 +174,8 @@ export class LineageIndex {
     await cache.prepare?.();
     const queries = this.facts.flatMap((f) => f.queries);
     const pause = yielder(this.options.yieldEveryMs);
+    const memo = this.options.resolveMemo;
+    memo?.begin();
     const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.pool, this.options.engineVersion ?? '', pause);
     this.diagnostics.push(...diagnostics);
     await runColumnPhase(jobs, {
@@ -172,10 +184,11 @@ export class LineageIndex {
       diagnostics: this.diagnostics,
       relationAsset: (r) => this.relationAsset(r),
       resolveUpstream: (u, project) => this.resolveUpstream(u, project),
-    }, pause);
+    }, pause, memo);
+    memo?.commit();
     this.reportCycles();
     dedupeDiagnostics(this.diagnostics);
-    Object.assign(this.timings, { columnLineageMs: performance.now() - t0, parsed, cached });
+    Object.assign(this.timings, { columnLineageMs: performance.now() - t0, parsed, cached, replayed: memo?.replayed ?? 0 });
   }
 
   get(id: string): Asset | undefined {

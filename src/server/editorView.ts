@@ -19,24 +19,22 @@ export type ColumnSpot =
 export class EditorView {
   private readonly placed = new Map<string, PlacedAsset[]>();
   private readonly describing = new Map<string, Asset[]>();
-  private readonly spots = new Map<string, Map<number, ColumnSpot[]>>();
-  /** What the status bar shows, counted once per build. */
-  readonly stats: { assets: number; edges: number; columnEdges: number; diagnostics: number };
+  private spots?: Map<string, Map<number, ColumnSpot[]>>;
+  private statsCache?: { assets: number; edges: number; columnEdges: number; diagnostics: number };
 
   /** `complete` is false for the first build's early view: table graph only, no column references yet. */
   constructor(readonly index: LineageIndex, readonly complete = true) {
-    this.stats = { assets: index.assets.assets.length, edges: index.graph.edgeCount, columnEdges: index.graph.columnEdgeCount, diagnostics: index.diagnostics.length };
     for (const asset of index.assets.assets) {
       for (const location of asset.locations) push(this.placed, location.path, { asset, location });
       for (const p of asset.paths) push(this.describing, p, asset);
-      for (const c of asset.columns) {
-        if (c.location) this.addSpot({ kind: 'column', asset, column: c.name, location: c.location });
-      }
-    }
-    for (const ref of index.graph.references) {
-      for (const location of ref.locations) this.addSpot({ kind: 'reference', ref, location });
     }
     for (const list of this.placed.values()) list.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  }
+
+  /** What the status bar shows; counting column edges walks every reference, so only on demand. */
+  get stats(): { assets: number; edges: number; columnEdges: number; diagnostics: number } {
+    this.statsCache ??= { assets: this.index.assets.assets.length, edges: this.index.graph.edgeCount, columnEdges: this.index.graph.columnEdgeCount, diagnostics: this.index.diagnostics.length };
+    return this.statsCache;
   }
 
   /** Assets whose definition sits in `path`, in line order (one CodeLens each). */
@@ -55,13 +53,25 @@ export class EditorView {
 
   /** Column spots whose name starts at (line, column), both 1-based. */
   spotsAt(path: string, line: number, column: number): ColumnSpot[] {
-    return (this.spots.get(path)?.get(line) ?? []).filter((s) => s.location.column === column);
+    return (this.spotIndex().get(path)?.get(line) ?? []).filter((s) => s.location.column === column);
   }
 
-  private addSpot(spot: ColumnSpot): void {
-    let byLine = this.spots.get(spot.location.path);
-    if (!byLine) this.spots.set(spot.location.path, (byLine = new Map()));
-    push(byLine, spot.location.line, spot);
+  // A large workspace has over a million reference positions: indexed on the first hover, not
+  // before the first CodeLens (which needs none of them).
+  private spotIndex(): Map<string, Map<number, ColumnSpot[]>> {
+    if (this.spots) return this.spots;
+    const spots = new Map<string, Map<number, ColumnSpot[]>>();
+    const add = (spot: ColumnSpot) => {
+      let byLine = spots.get(spot.location.path);
+      if (!byLine) spots.set(spot.location.path, (byLine = new Map()));
+      push(byLine, spot.location.line, spot);
+    };
+    for (const asset of this.index.assets.assets) {
+      for (const c of asset.columns) if (c.location) add({ kind: 'column', asset, column: c.name, location: c.location });
+    }
+    for (const ref of this.index.graph.references) for (const location of ref.locations) add({ kind: 'reference', ref, location });
+    this.spots = spots;
+    return spots;
   }
 }
 

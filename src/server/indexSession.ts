@@ -9,6 +9,7 @@ import { NodeFileSystem } from '../core/io/nodeFileSystem';
 import { OverlayFileSystem } from '../core/io/overlayFileSystem';
 import { FileAnalysisCache } from '../core/cache/fileAnalysisCache';
 import { MemoryAnalysisCache } from '../core/cache/analysisCache';
+import { ResolveMemo } from '../core/graph/resolveMemo';
 import type { AnalysisCache } from '../core/cache/analysisCache';
 import type { ServerSettings } from '../protocol/lineageProtocol';
 import { FilteredFileSystem } from './filteredFileSystem';
@@ -35,6 +36,10 @@ export class IndexSession {
   private readonly files: FilteredFileSystem;
   private readonly cache: AnalysisCache & { save?(): Promise<void>; release?(): void };
   private current?: EditorView;
+  /** What each build resolved, so the next one replays unchanged files (see resolveMemo.ts). */
+  private readonly memo = new ResolveMemo();
+  /** The next build must index, not restore: the memo is empty after a restore. */
+  private fillMemo = false;
   private building?: Promise<void>;
   private dirty = false;
   private timer?: NodeJS.Timeout;
@@ -168,14 +173,24 @@ export class IndexSession {
         onTableGraph: first ? () => this.showEarly(index) : undefined,
         // Requests are answered on this thread: a build gives them a turn every 15 ms.
         yieldEveryMs: 15,
+        resolveMemo: this.memo,
+        restoreSnapshot: !this.fillMemo,
       });
+      this.fillMemo = false;
       await index.build();
       this.current = new EditorView(index);
       this.early = undefined;
       for (const wake of this.earlyWaiting.splice(0)) wake();
       const ms = performance.now() - t0;
-      this.hooks.log(`indexed ${this.root}: ${index.assets.assets.length} assets in ${ms.toFixed(0)} ms (${index.timings.restored ? 'restored from cache' : `${index.timings.parsed} parsed, ${index.timings.cached} from cache`})`);
+      const t = index.timings;
+      this.hooks.log(`indexed ${this.root}: ${index.assets.assets.length} assets in ${ms.toFixed(0)} ms (${t.restored ? 'restored from cache' : `${t.parsed} parsed, ${t.cached} from cache, ${t.replayed} resolved as before`})`);
       this.hooks.finished(this.current, undefined, ms);
+      // A restored index has no resolution records, so the first edit would resolve every file
+      // again: index once in the background while the editor is idle.
+      if (t.restored) {
+        this.fillMemo = true;
+        this.schedule(2_000);
+      }
       this.saveCache(first ? 0 : 10_000);
     } catch (e) {
       this.hooks.log(`index build failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

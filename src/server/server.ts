@@ -91,10 +91,14 @@ function onBuildFinished(view: EditorView | undefined, error: unknown, ms?: numb
     sendStatus({ state: 'error', ...counts(), message: error instanceof Error ? error.message : String(error ?? 'no index') });
     return;
   }
-  sendStatus({ state: 'ready', ...counts(), durationMs: ms });
-  for (const s of sessions) if (s.view === view) publishDiagnostics(s, view);
   // The editor asks again for every visible file's lenses; requests already answer from `view`.
   void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  // Counting column edges and grouping diagnostics walk the whole index: after the requests
+  // that waited for this build have been answered.
+  setImmediate(() => {
+    sendStatus({ state: 'ready', ...counts(), durationMs: ms });
+    for (const s of sessions) if (s.view === view) publishDiagnostics(s, view);
+  });
 }
 
 function counts(): Omit<IndexStatus, 'state'> {
@@ -195,7 +199,7 @@ connection.onDefinition(
 async function firstAnswer<R>(answer: (view: EditorView, session: IndexSession) => R | LookupError): Promise<R | LookupError> {
   let last: LookupError = { error: 'the workspace is not indexed yet' };
   for (const s of sessions) {
-    const view = await s.settled();
+    const view = await s.ready();
     if (!view) continue;
     const r = answer(view, s);
     if (!(r && typeof r === 'object' && 'error' in r)) return r;
@@ -207,7 +211,7 @@ async function firstAnswer<R>(answer: (view: EditorView, session: IndexSession) 
 connection.onRequest(
   AssetsRequest,
   guarded([], async (p) => {
-    const lists = await Promise.all(sessions.map(async (s) => ((await s.settled()) ? listAssets(s.view!, s.paths, p.query) : [])));
+    const lists = await Promise.all(sessions.map(async (s) => ((await s.ready()) ? listAssets(s.view!, s.paths, p.query) : [])));
     return lists.flat();
   }),
 );
@@ -215,7 +219,7 @@ connection.onRequest(
   FileAssetsRequest,
   guarded([], async (p) => {
     const at = sessionFor(p.uri);
-    const view = await at?.session.settled();
+    const view = await at?.session.ready();
     return at && view ? view.placedIn(at.rel).map((x) => assetLink(x.asset, at.session.paths)) : [];
   }),
 );
@@ -244,7 +248,7 @@ connection.onRequest(
   guarded({ error: 'internal error' }, async (p) => {
     const at = sessionFor(p.uri);
     if (!at) return { error: 'the file is not in an indexed workspace folder' };
-    const view = await at.session.settled();
+    const view = await at.session.ready();
     if (!view) return { error: 'the workspace is not indexed yet' };
     const text = p.text ?? documents.get(p.uri)?.getText() ?? readFileSync(fileURLToPath(p.uri), 'utf8');
     return migrationImpactOf(view, at.rel, text, settings.sqlDialect);

@@ -202,3 +202,15 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (!list) map.set(key, [value]);
   else if (!list.includes(value)) list.push(value);
 }
+
+/** Sets an asset's output columns, keeping what its docs say about each (type, description). */
+export function setAssetColumns(asset: Asset, names: string[], complete: boolean, defs?: { name: string; type?: string }[]): void {
+  const documented = new Map(asset.columns.map((c) => [c.name.toLowerCase(), c]));
+  asset.columns = names.map((name, i) => {
+    const doc = documented.get(name.toLowerCase());
+    return { ...(doc ?? {}), name: doc?.name ?? name, type: defs?.[i]?.type ?? doc?.type };
+  });
+  // Documented columns the SQL does not produce stay listed: the YAML may be ahead of the SQL.
+  for (const [key, doc] of documented) if (!names.some((n) => n.toLowerCase() === key)) asset.columns.push(doc);
+  asset.columnsComplete = asset.columnsComplete || complete;
+}

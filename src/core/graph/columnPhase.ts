@@ -12,6 +12,8 @@ import { resolveQuery } from '../sql/columnResolver';
 import type { Asset, AssetIndex } from './assetIndex';
 import type { ColumnReference, LineageGraph } from './lineageGraph';
 import { IdentifierIndex, mapRenderedLine } from './identifierIndex';
+import { directEffects, recordingEffects, replay, stillValid } from './resolveMemo';
+import type { Effects, ResolveMemo } from './resolveMemo';
 
 export interface ColumnJob {
   path: string;
@@ -28,6 +30,8 @@ export interface ColumnJob {
   range?: { start: number; end: number };
   /** SQL found through a variable: every reference it yields is inferred. */
   inferred?: boolean;
+  /** The analysis cache key (content, dialect, render context): what makes two jobs the same. */
+  key?: string;
 }
 
 export interface ColumnPhaseContext {
@@ -39,17 +43,43 @@ export interface ColumnPhaseContext {
   resolveUpstream(ref: UpstreamRef, project?: string): Asset | undefined;
 }
 
-export async function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext, pause: () => Promise<void> | undefined = () => undefined): Promise<void> {
+export async function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext, pause: () => Promise<void> | undefined = () => undefined, memo?: ResolveMemo): Promise<void> {
   const units = orderedUnits(jobs, ctx);
-  const resolvers = new Map<ColumnJob, JobResolver>();
+  const resolvers = new Map<ColumnJob, JobResolver | 'replayed'>();
+  const direct = directEffects(ctx);
   for (const u of units) {
     const turn = pause();
     if (turn) await turn;
     let r = resolvers.get(u.job);
-    if (!r) resolvers.set(u.job, (r = new JobResolver(u.job, ctx)));
+    if (!r) resolvers.set(u.job, (r = startJob(u.job, ctx, direct, memo)));
+    if (r === 'replayed') continue;
     if (u.incremental) r.incrementalStatement(u.job.incrementalAnalysis!.statements[u.index]);
     else r.statement(u.job.analysis.statements[u.index]);
   }
+}
+
+/**
+ * A job with an owner (a dbt model, SQL embedded in a DAG or Spark job) has all its statements
+ * next to each other in the order, so it can be replayed whole from the previous build's record.
+ * Plain SQL files interleave with other files (each statement sits at its target's place) and are
+ * always resolved.
+ */
+function startJob(job: ColumnJob, ctx: ColumnPhaseContext, direct: Effects, memo: ResolveMemo | undefined): JobResolver | 'replayed' {
+  const key = memo && job.ownerId && job.key ? `${job.key}|${job.ownerId}|${job.range?.start ?? ''}|${job.inferred ? 1 : 0}` : undefined;
+  if (!memo || !key) return new JobResolver(job, ctx, direct);
+  const previous = memo.get(key);
+  if (previous) {
+    const probe = new JobResolver(job, ctx, direct);
+    if (stillValid(previous, ctx, (rel) => probe.lookup(rel))) {
+      replay(previous, ctx);
+      memo.keep(key, previous);
+      memo.replayed++;
+      return 'replayed';
+    }
+  }
+  const { effects, record } = recordingEffects(ctx);
+  memo.keep(key, record);
+  return new JobResolver(job, ctx, effects);
 }
 
 /**
@@ -85,7 +115,7 @@ class JobResolver {
   private incremental = false;
   private readonly assetByRelation = new Map<string, Asset | undefined>();
 
-  constructor(private readonly job: ColumnJob, private readonly ctx: ColumnPhaseContext) {
+  constructor(private readonly job: ColumnJob, private readonly ctx: ColumnPhaseContext, private readonly fx: Effects) {
     for (const r of job.renderedRelations ?? []) this.rendered.set(relationKey(r.relation), r.upstream);
   }
 
@@ -103,28 +133,47 @@ class JobResolver {
     // One file names the same few relations for every column it reads: look each up once.
     const key = relationKey(rel);
     if (this.assetByRelation.has(key)) return this.assetByRelation.get(key);
-    const asset = this.findUpstream(rel, key);
+    const asset = this.lookup(rel, (r) => this.fx.relationAsset(r));
+    this.fx.resolved(rel, asset);
+    this.fx.touch(asset);
     this.assetByRelation.set(key, asset);
     return asset;
   }
 
-  private findUpstream(rel: Relation, key: string): Asset | undefined {
-    const ref = this.rendered.get(key);
-    if (!ref) return this.ctx.relationAsset(rel);
-    const project = this.job.ownerId ? this.ctx.assets.get(this.job.ownerId)?.meta.project : undefined;
+  /**
+   * The asset a relation of this job stands for; a table no file defines is created through
+   * `create` (recorded while resolving, direct when a replay checks its record).
+   */
+  lookup(rel: Relation, create: (r: Relation) => Asset = (r) => this.ctx.relationAsset(r)): Asset | undefined {
+    const ref = this.rendered.get(relationKey(rel));
+    if (!ref) return create(rel);
+    const project = this.owner()?.meta.project;
     return this.ctx.resolveUpstream(ref, typeof project === 'string' ? project : undefined);
+  }
+
+  private owner(): Asset | undefined {
+    if (!this.job.ownerId) return undefined;
+    const owner = this.ctx.assets.get(this.job.ownerId);
+    this.fx.touch(owner);
+    return owner;
+  }
+
+  private target(rel: Relation): Asset {
+    const asset = this.fx.relationAsset(rel);
+    this.fx.touch(asset);
+    return asset;
   }
 
   private consumerOf(ir: StatementIR | undefined): Asset | undefined {
     if (this.job.ownerId) {
-      const owner = this.ctx.assets.get(this.job.ownerId);
+      const owner = this.owner();
       // SQL run by a DAG or a Spark job: the owner reads it, and writes what it inserts into.
       if (owner && ir?.target && owner.asset_type !== 'dbt_model' && owner.asset_type !== 'dbt_snapshot') {
-        this.ctx.graph.addEdge(owner.id, this.ctx.relationAsset(ir.target).id, 'explicit');
+        this.fx.addEdge(owner.id, this.target(ir.target).id);
       }
       return owner;
     }
-    return ir?.target ? this.ctx.relationAsset(ir.target) : undefined;
+    return ir?.target ? this.target(ir.target) : undefined;
   }
 
   /** A statement of the incremental run: only what it adds to the references is kept. */
@@ -141,7 +190,7 @@ class JobResolver {
     const consumer = this.consumerOf(ir);
     if (!ir || !consumer) return;
     if (ir.kind === 'create_table' && ir.columnDefs) {
-      setColumns(consumer, ir.columnDefs.map((c) => c.name), true, ir.columnDefs);
+      this.fx.setColumns(consumer, ir.columnDefs.map((c) => c.name), true, ir.columnDefs);
       return;
     }
     if (!ir.query) return;
@@ -164,7 +213,7 @@ class JobResolver {
       added.add(`${base}|${ref.outputColumn ?? ''}`);
       added.add(`${base}|*`);
       const locations = ref.column === '*' ? [] : this.identifiers.find(ref.column, range[0], range[1]);
-      this.ctx.graph.addReference({ ...ref, upstream, locations: locations.length ? locations : fallbackLocation(consumer, this.job.path) });
+      this.fx.addReference({ ...ref, upstream, locations: locations.length ? locations : fallbackLocation(consumer, this.job.path) });
     };
     const outputs = res.outputs.map((o, i) => ({ ...o, name: outputName(ir, consumer, o, i) }));
     for (const o of outputs) {
@@ -179,14 +228,14 @@ class JobResolver {
     for (const s of res.references) add(s.relation, { consumer: consumer.id, column: s.column, usage: s.usage, confidence: s.inferred ? 'inferred' : 'explicit' });
     for (const rel of res.tables) {
       const up = this.upstreamAsset(rel);
-      if (up) this.ctx.graph.addEdge(up.id, consumer.id, 'explicit');
+      if (up) this.fx.addEdge(up.id, consumer.id);
     }
     if (this.incremental) return;
     if (ir.kind !== 'insert' && ir.kind !== 'merge' && ir.kind !== 'update') {
       const names = outputs.filter((o) => !o.unresolvedStar).map((o) => o.name);
-      setColumns(consumer, names, !outputs.some((o) => o.unresolvedStar));
+      this.fx.setColumns(consumer, names, !outputs.some((o) => o.unresolvedStar));
     }
-    if (outputs.some((o) => o.unresolvedStar)) consumer.meta.unresolvedStar = true;
+    if (outputs.some((o) => o.unresolvedStar)) this.fx.markUnresolvedStar(consumer);
     this.checkUnknownColumns(consumer, res, range);
   }
 
@@ -197,20 +246,20 @@ class JobResolver {
       const up = this.upstreamAsset(s.relation);
       if (!up || !up.columnsComplete || up.columns.some((c) => c.name.toLowerCase() === s.column.toLowerCase())) continue;
       const at = this.identifiers.find(s.column, range[0], range[1])[0] ?? fallbackLocation(consumer, this.job.path)[0];
-      this.ctx.diagnostics.push({ path: at.path, line: at.line, column: at.column, severity: 'warning', code: 'unknown-column', message: `column "${s.column}" does not exist in ${up.name}` });
+      this.fx.diagnostic({ path: at.path, line: at.line, column: at.column, severity: 'warning', code: 'unknown-column', message: `column "${s.column}" does not exist in ${up.name}` });
     }
   }
 
   private failure(st: StatementAnalysis): void {
     const f = st.failure!;
     const line = this.job.ownerId ? mapRenderedLine(this.job.sql, this.job.originalText, f.line) : f.line;
-    this.ctx.diagnostics.push({ path: this.job.path, line, column: this.job.ownerId ? undefined : f.column, severity: 'info', code: 'sql-parse', message: `SQL not parsed (${f.message}); table-level lineage only for this statement` });
-    const writes = f.tables.filter((t) => t.role === 'write').map((t) => this.ctx.relationAsset(t.relation));
-    const consumers = this.job.ownerId ? [this.ctx.assets.get(this.job.ownerId)!] : writes;
+    this.fx.diagnostic({ path: this.job.path, line, column: this.job.ownerId ? undefined : f.column, severity: 'info', code: 'sql-parse', message: `SQL not parsed (${f.message}); table-level lineage only for this statement` });
+    const writes = f.tables.filter((t) => t.role === 'write').map((t) => this.target(t.relation));
+    const consumers = this.job.ownerId ? [this.owner()!] : writes;
     for (const t of f.tables) {
       if (t.role !== 'read') continue;
       const up = this.upstreamAsset(t.relation);
-      for (const c of consumers) if (c && up) this.ctx.graph.addEdge(up.id, c.id, 'explicit');
+      for (const c of consumers) if (c && up) this.fx.addEdge(up.id, c.id);
     }
   }
 }
@@ -224,17 +273,6 @@ function knownColumns(asset: Asset | undefined): string[] | undefined {
 function outputName(ir: StatementIR, consumer: Asset, o: ResolvedOutput, i: number): string {
   if (ir.kind !== 'insert' || o.unresolvedStar) return o.name;
   return ir.targetColumns?.[i] ?? consumer.columns[i]?.name ?? o.name;
-}
-
-function setColumns(asset: Asset, names: string[], complete: boolean, defs?: { name: string; type?: string }[]): void {
-  const documented = new Map(asset.columns.map((c) => [c.name.toLowerCase(), c]));
-  asset.columns = names.map((name, i) => {
-    const doc = documented.get(name.toLowerCase());
-    return { ...(doc ?? {}), name: doc?.name ?? name, type: defs?.[i]?.type ?? doc?.type };
-  });
-  // Documented columns the SQL does not produce stay listed: the YAML may be ahead of the SQL.
-  for (const [key, doc] of documented) if (!names.some((n) => n.toLowerCase() === key)) asset.columns.push(doc);
-  asset.columnsComplete = asset.columnsComplete || complete;
 }
 
 function fallbackLocation(asset: Asset, path: string): { path: string; line: number; column: number }[] {
