@@ -118,6 +118,19 @@ test('hover on a PySpark column name held in a constant', async () => {
   assert.match(value, /reads \[\*\*fct\\_orders\*\*\].*order\\_total \(aggregate, inferred\)/);
 });
 
+test('hover on a column entry in a model YAML', async () => {
+  const rel = 'models/staging/stg_orders.yml';
+  const text = open(rel);
+  const line = text.split('\n').findIndex((l) => l.includes('- name: order_total'));
+  const character = text.split('\n')[line].indexOf('order_total') + 1;
+  const hover = await conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: uri(rel) }, position: { line, character } });
+  const value = (hover.contents as { value: string }).value;
+  assert.ok(value.startsWith('**order\\_total** — column of [**stg\\_orders**]'), value);
+  assert.match(value, /Order amount in EUR\./);
+  assert.match(value, /raw\\_orders\*\*\]\([^)]*\)\.order\\_total/);
+  assert.match(value, /fct\\_orders\*\*\]\([^)]*\) → order\\_total \*\(identity\)\*/);
+});
+
 test('go to definition on ref() and source()', async () => {
   const text = open('models/marts/fct_orders.sql');
   const line = text.split('\n').findIndex((l) => l.includes("ref('stg_orders')"));
