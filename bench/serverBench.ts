@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     if (label === 'cold') {
       // Let the cache be written before the warm start (the server saves right after its first
       // build: the per-file analyses, then the index snapshot).
-      await until(async () => (fs.readdirSync(storage).some((f) => f.endsWith('.cache.snapshot')) ? true : undefined), 60_000);
+      await until(async () => (fs.readdirSync(storage).some((f) => f.endsWith('.cache.snapshot')) ? true : undefined), 600_000);
       await s.stop();
       continue;
     }
