@@ -3,7 +3,9 @@
 // is text by construction. Hit-testing maps clicks back to nodes and markers.
 import type { GraphNode } from '../../src/protocol/lineageProtocol';
 import { GLYPH, typeStyle } from './assetTypes';
-import { anchor } from './geometry';
+import { linkControls, tableEnds } from './geometry';
+import { moreMarkerAt } from './svgRender';
+import type { FlowDirection } from './layout';
 import { HEADER_HEIGHT } from './layout';
 import type { Scene } from './scene';
 import { fitText } from './scene';
@@ -41,12 +43,13 @@ export function drawCanvasScene(canvas: HTMLCanvasElement, scene: Scene, t: Tran
     const a = scene.layout.nodes[e.from];
     const b = scene.layout.nodes[e.to];
     if (!a || !b) continue;
-    const p = anchor(a, 'right');
-    const q = anchor(b, 'left');
+    const [ea, eb] = tableEnds(a, b, scene.layout.direction);
+    const p = ea.at;
+    const q = eb.at;
     if (Math.max(p.x, q.x) < view.x0 || Math.min(p.x, q.x) > view.x1 || Math.max(p.y, q.y) < view.y0 || Math.min(p.y, q.y) > view.y1) continue;
-    const dx = Math.max(40, Math.abs(q.x - p.x) / 2);
+    const [c1, c2] = linkControls(ea, eb);
     ctx.moveTo(p.x, p.y);
-    ctx.bezierCurveTo(p.x + dx, p.y, q.x - dx, q.y, q.x, q.y);
+    ctx.bezierCurveTo(c1.x, c1.y, c2.x, c2.y, q.x, q.y);
   }
   ctx.stroke();
 
@@ -77,7 +80,7 @@ export function drawCanvasScene(canvas: HTMLCanvasElement, scene: Scene, t: Tran
       ctx.fillText(style.glyph, b.x + 12, b.y + 23);
       ctx.fillStyle = fg;
       ctx.font = '600 12.5px sans-serif';
-      ctx.fillText(fitText(n.name, 26), b.x + 34, b.y + 15);
+      ctx.fillText(fitText(n.name, 23), b.x + 34, b.y + 15);
       ctx.fillStyle = muted;
       ctx.font = '10.5px sans-serif';
       ctx.fillText(n.stale ? `${style.label} · stale` : style.label, b.x + 34, b.y + 28);
@@ -86,7 +89,7 @@ export function drawCanvasScene(canvas: HTMLCanvasElement, scene: Scene, t: Tran
         ctx.font = '14px codicon';
         ctx.fillText(GLYPH.warning, b.x + b.width - 22, b.y + 23);
       }
-      for (const m of moreMarkers(n, b)) {
+      for (const m of moreMarkers(n, b, scene.layout.direction)) {
         ctx.fillStyle = colors.get('var(--vscode-badge-background)');
         ctx.fillRect(m.x, m.y, m.width, m.height);
         ctx.fillStyle = colors.get('var(--vscode-badge-foreground)');
@@ -98,13 +101,14 @@ export function drawCanvasScene(canvas: HTMLCanvasElement, scene: Scene, t: Tran
   ctx.globalAlpha = 1;
 }
 
-function moreMarkers(n: GraphNode, b: { x: number; y: number; width: number }): { x: number; y: number; width: number; height: number; text: string }[] {
+function moreMarkers(n: GraphNode, b: { x: number; y: number; width: number; height: number }, flow: FlowDirection): { x: number; y: number; width: number; height: number; text: string }[] {
   const out = [];
-  for (const [count, up] of [[n.hiddenUpstream, true], [n.hiddenDownstream, false]] as const) {
+  for (const [count, dir] of [[n.hiddenUpstream, 'up'], [n.hiddenDownstream, 'down']] as const) {
     if (!count) continue;
     const text = `+${count}`;
     const width = 10 + text.length * 6.5;
-    out.push({ x: up ? b.x - 6 - width : b.x + b.width + 6, y: b.y + HEADER_HEIGHT / 2 - 8, width, height: 16, text });
+    const at = moreMarkerAt(dir, width, b, flow);
+    out.push({ x: b.x + at.x, y: b.y + at.y, width, height: 16, text });
   }
   return out;
 }
@@ -117,7 +121,7 @@ export function canvasHit(scene: Scene, t: Transform, px: number, py: number): C
     const b = scene.layout.nodes[n.id];
     if (!b) continue;
     if (x >= b.x && x <= b.x + b.width && y >= b.y && y <= b.y + b.height) return { kind: 'node', node: n };
-    if (moreMarkers(n, b).some((m) => x >= m.x && x <= m.x + m.width && y >= m.y && y <= m.y + m.height)) return { kind: 'more', node: n };
+    if (moreMarkers(n, b, scene.layout.direction).some((m) => x >= m.x && x <= m.x + m.width && y >= m.y && y <= m.y + m.height)) return { kind: 'more', node: n };
   }
   return undefined;
 }

@@ -9,7 +9,7 @@
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { GraphData } from '../../src/protocol/lineageProtocol';
 
-export const NODE_WIDTH = 220;
+export const NODE_WIDTH = 200;
 export const HEADER_HEIGHT = 34;
 export const ROW_HEIGHT = 20;
 /** Columns drawn per expanded node; the rest are summed up in one "+K more" row. */
@@ -27,9 +27,13 @@ export interface Box extends Point {
   width: number;
   height: number;
 }
+/** Upstream to downstream: left to right in wide views, top to bottom in tall ones (the side bar). */
+export type FlowDirection = 'RIGHT' | 'DOWN';
+
 export interface LayoutInput {
   nodes: { id: string; width: number; height: number }[];
   edges: { from: string; to: string }[];
+  direction: FlowDirection;
 }
 export interface LayoutResult {
   nodes: Record<string, Box>;
@@ -38,6 +42,7 @@ export interface LayoutResult {
   width: number;
   height: number;
   engine: 'quick' | 'elk';
+  direction: FlowDirection;
 }
 
 /** Rows an expanded node shows: its columns, capped, plus a "+K more" row when capped. */
@@ -49,9 +54,15 @@ export function nodeHeight(columnCount: number, expanded: boolean): number {
   return expanded && columnCount ? HEADER_HEIGHT + columnRows(columnCount) * ROW_HEIGHT + 6 : HEADER_HEIGHT;
 }
 
-export function layoutInput(data: GraphData, expanded: ReadonlySet<string>): LayoutInput {
+/** The flow direction that suits a view of this size. */
+export function directionFor(width: number, height: number): FlowDirection {
+  return width >= height ? 'RIGHT' : 'DOWN';
+}
+
+export function layoutInput(data: GraphData, expanded: ReadonlySet<string>, direction: FlowDirection = 'RIGHT'): LayoutInput {
   const ids = new Set(data.nodes.map((n) => n.id));
   return {
+    direction,
     nodes: data.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: nodeHeight(n.columns.length, expanded.has(n.id)) })),
     edges: data.edges.filter((e) => e.from !== e.to && ids.has(e.from) && ids.has(e.to)).map((e) => ({ from: e.from, to: e.to })),
   };
@@ -65,7 +76,7 @@ export function elkGraph(input: LayoutInput): ElkNode {
     id: '__root',
     layoutOptions: {
       'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
+      'elk.direction': input.direction,
       'elk.edgeRouting': 'POLYLINE',
       'elk.layered.thoroughness': '2',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
@@ -90,7 +101,7 @@ export function fromElk(input: LayoutInput, laid: ElkNode): LayoutResult {
     const src = input.edges[i];
     if (s && src) routes[edgeKey(src.from, src.to)] = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint];
   }
-  return { nodes, routes, width: laid.width ?? 0, height: laid.height ?? 0, engine: 'elk' };
+  return { nodes, routes, width: laid.width ?? 0, height: laid.height ?? 0, engine: 'elk', direction: input.direction };
 }
 
 /**
@@ -99,6 +110,15 @@ export function fromElk(input: LayoutInput, laid: ElkNode): LayoutResult {
  * at the mean height of its upstream nodes where the layer's order allows.
  */
 export function quickLayout(input: LayoutInput): LayoutResult {
+  if (input.direction === 'RIGHT') return quickLayoutRight(input);
+  // Top to bottom is left to right with the axes swapped.
+  const swapped = quickLayoutRight({ ...input, nodes: input.nodes.map((n) => ({ id: n.id, width: n.height, height: n.width })) });
+  const nodes: Record<string, Box> = {};
+  for (const [id, b] of Object.entries(swapped.nodes)) nodes[id] = { x: b.y, y: b.x, width: b.height, height: b.width };
+  return { nodes, routes: {}, width: swapped.height, height: swapped.width, engine: 'quick', direction: 'DOWN' };
+}
+
+function quickLayoutRight(input: LayoutInput): LayoutResult {
   const n = input.nodes.length;
   const index = new Map(input.nodes.map((node, i) => [node.id, i]));
   const succ: number[][] = Array.from({ length: n }, () => []);
@@ -238,5 +258,5 @@ function place(input: LayoutInput, layers: number[][], bwd: (b: number) => numbe
   }
   const nodes: Record<string, Box> = {};
   input.nodes.forEach((node, i) => (nodes[node.id] = boxes[i]));
-  return { nodes, routes: {}, width, height, engine: 'quick' };
+  return { nodes, routes: {}, width, height, engine: 'quick', direction: 'RIGHT' };
 }

@@ -3,7 +3,7 @@
 // out off the UI thread, draws it, and keeps its controls in setState so a reload restores them.
 import type { GraphData, GraphNode } from '../../src/protocol/lineageProtocol';
 import type { FromGraphView, GraphViewState, ToGraphView } from '../../src/protocol/webviewProtocol';
-import { ELK_MAX_NODES, layoutInput } from './layout';
+import { directionFor, ELK_MAX_NODES, layoutInput } from './layout';
 import type { LayoutResult } from './layout';
 import { LayoutClient } from './layoutClient';
 import type { LayoutAnswer } from './layoutClient';
@@ -81,19 +81,32 @@ const themeWatch = new MutationObserver(() => stage.themeChanged());
 themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
+// Turning the view from tall to wide (moving it to the panel, resizing) turns the flow with it.
+new ResizeObserver(() => {
+  const { width, height } = stage.element.getBoundingClientRect();
+  if (laidOut && width && height && directionFor(width, height) !== laidOut.direction) relayout(true, performance.now());
+}).observe(stage.element);
+
 post({ type: 'graph/ready', state });
 
 function showData(next: GraphData, nextState: GraphViewState): void {
   const received = performance.now();
+  // A refresh after re-indexing answers the question already on screen: keep the columns the
+  // user expanded and the zoom, unless the set of nodes changed.
+  const same = !!state && sameQuery(state, nextState) && !!data && data.focus === next.focus && sameIds(data, next);
   data = next;
-  state = { ...nextState, search: state?.search ?? nextState.search };
+  state = state && sameQuery(state, nextState) ? state : { ...nextState, search: state?.search ?? nextState.search };
   vscode.setState(state);
   toolbar.update(state, [...new Set(next.nodes.map((n) => n.asset_type))]);
   if (!next.nodes.length) {
     stage.message('Nothing to draw: every asset around this one is filtered out.');
     return;
   }
-  relayout(true, received);
+  relayout(!same, received);
+}
+
+function sameIds(a: GraphData, b: GraphData): boolean {
+  return a.nodes.length === b.nodes.length && a.nodes.every((n, i) => n.id === b.nodes[i].id);
 }
 
 /** Applies a change of the controls: a new question for the server, a new layout, or a redraw. */
@@ -113,7 +126,8 @@ function relayout(fit: boolean, started: number): void {
   if (!data || !state) return;
   const gen = ++generation;
   const graph = data;
-  const input = layoutInput(graph, new Set(state.expanded));
+  const size = stage.element.getBoundingClientRect();
+  const input = layoutInput(graph, new Set(state.expanded), directionFor(size.width, size.height));
   const waitsForElk = input.nodes.length <= ELK_MAX_NODES;
   let shown = false;
   let grace: ReturnType<typeof setTimeout> | undefined;

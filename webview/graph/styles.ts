@@ -11,12 +11,14 @@ body { color: var(--vscode-foreground); background: var(--vscode-sideBar-backgro
 .toolbar .depth { min-width: 1.4em; text-align: center; font-variant-numeric: tabular-nums; }
 .toolbar .group-label { color: var(--vscode-descriptionForeground); margin-right: 2px; }
 .legend { display: flex; flex-wrap: wrap; gap: 2px 10px; padding: 2px 8px 4px; font-size: 12px; }
+.legend vscode-checkbox { display: inline-flex; }
 .legend vscode-checkbox { --vscode-font-size: 12px; }
 .legend .swatch { font-family: codicon; font-size: 14px; vertical-align: -2px; margin-right: 3px; }
 .status { padding: 2px 8px; min-height: 1.4em; color: var(--vscode-descriptionForeground); font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .status.problem { color: var(--vscode-editorWarning-foreground); }
 .stage { position: relative; flex: 1 1 auto; min-height: 0; }
 .stage > svg, .stage > canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; outline: none; }
+.stage > canvas[hidden] { display: none; }
 .stage > canvas:focus-visible, .stage > svg:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
 .message { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; text-align: center; padding: 16px; color: var(--vscode-descriptionForeground); white-space: pre-line; }
 .message[hidden] { display: none; }

@@ -4,9 +4,10 @@
 import * as d3 from 'd3';
 import type { GraphNode } from '../../src/protocol/lineageProtocol';
 import { GLYPH, typeStyle } from './assetTypes';
-import { anchor, columnRow, curve, rowTop } from './geometry';
+import { columnEnds, columnRow, link, rowTop, tableEnds } from './geometry';
 import type { Box } from './layout';
 import { edgeKey, HEADER_HEIGHT, MAX_COLUMN_ROWS, NODE_WIDTH, ROW_HEIGHT } from './layout';
+import type { FlowDirection } from './layout';
 import type { Scene } from './scene';
 import { fitText, nodeLabel } from './scene';
 import { columnKey } from './viewState';
@@ -20,7 +21,7 @@ export interface SceneEvents {
   focused(id: string): void;
 }
 
-const NAME_CHARS = 26;
+const NAME_CHARS = 23;
 
 export function drawSvgScene(root: d3.Selection<SVGGElement, unknown, null, undefined>, scene: Scene, events: SceneEvents, tabStop: string | undefined): void {
   root.selectAll('*').remove();
@@ -60,7 +61,7 @@ function drawEdges(g: d3.Selection<SVGGElement, unknown, null, undefined>, scene
     const dim = (hl && !(hl.nodes.has(e.from) && hl.nodes.has(e.to))) || (scene.searching && !scene.matches.has(e.from) && !scene.matches.has(e.to));
     g.append('path')
       .attr('class', `edge${e.confidence === 'inferred' ? ' inferred' : ''}${near ? ' near' : ''}${dim ? ' dim' : ''}`)
-      .attr('d', plain ? curve(anchor(a, 'right'), anchor(b, 'left')) : (line(route) ?? ''))
+      .attr('d', plain ? link(...tableEnds(a, b, scene.layout.direction)) : (line(route) ?? ''))
       .attr('marker-end', 'url(#dl-arrow)');
   }
 }
@@ -81,7 +82,7 @@ function drawColumnEdges(g: d3.Selection<SVGGElement, unknown, null, undefined>,
     const toRow = scene.expanded.has(e.to) && e.toColumn !== undefined ? columnRow(to, e.toColumn) : undefined;
     g.append('path')
       .attr('class', `col-edge${e.toColumn === undefined ? ' read' : ''}${lit ? ' lit' : hl ? ' dim' : ''}`)
-      .attr('d', curve(anchor(a, 'right', fromRow), anchor(b, 'left', toRow)))
+      .attr('d', link(...columnEnds(a, fromRow, b, toRow, scene.layout.direction)))
       .append('title')
       .text(`${from.name}.${e.fromColumn} → ${to.name}${e.toColumn ? `.${e.toColumn}` : ''} (${e.usage}${e.confidence === 'inferred' ? ', inferred' : ''})`);
   });
@@ -114,8 +115,8 @@ function drawNode(parent: d3.Selection<SVGGElement, unknown, null, undefined>, n
   g.append('text').attr('class', 'node-type').attr('x', 34).attr('y', 28).text(n.stale ? `${style.label} · stale` : style.label);
   if (n.stale) g.append('text').attr('class', 'stale-mark').attr('x', NODE_WIDTH - (n.columns.length ? 40 : 22)).attr('y', 23).text(GLYPH.warning);
   if (n.columns.length) drawExpander(g, n, expanded, events);
-  if (n.hiddenUpstream) drawMore(g, n, 'up', -6, events);
-  if (n.hiddenDownstream) drawMore(g, n, 'down', box.width + 6, events);
+  if (n.hiddenUpstream) drawMore(g, n, 'up', box, scene.layout.direction, events);
+  if (n.hiddenDownstream) drawMore(g, n, 'down', box, scene.layout.direction, events);
   if (expanded) drawColumns(g, n, box, scene, events);
 }
 
@@ -137,17 +138,18 @@ function drawExpander(g: d3.Selection<SVGGElement, unknown, null, undefined>, n:
   btn.append('title').text(`${expanded ? 'Hide' : 'Show'} columns (${n.columns.length})`);
 }
 
-function drawMore(g: d3.Selection<SVGGElement, unknown, null, undefined>, n: GraphNode, dir: 'up' | 'down', x: number, events: SceneEvents): void {
+function drawMore(g: d3.Selection<SVGGElement, unknown, null, undefined>, n: GraphNode, dir: 'up' | 'down', box: Box, flow: FlowDirection, events: SceneEvents): void {
   const count = dir === 'up' ? n.hiddenUpstream : n.hiddenDownstream;
   const text = `+${count}`;
   const w = 10 + text.length * 6.5;
+  const at = moreMarkerAt(dir, w, box, flow);
   const m = g
     .append('g')
     .attr('class', `more more-${dir}`)
     .attr('role', 'button')
     .attr('aria-label', `${count} more ${dir === 'up' ? 'upstream' : 'downstream'} of ${n.name}: centre the graph on it`)
     .attr('data-more', `${n.id}::${dir}`)
-    .attr('transform', `translate(${dir === 'up' ? x - w : x},${HEADER_HEIGHT / 2 - 8})`)
+    .attr('transform', `translate(${at.x},${at.y})`)
     .on('click', (ev: MouseEvent) => {
       ev.stopPropagation();
       events.refocus(n.id);
@@ -182,4 +184,13 @@ function drawColumns(g: d3.Selection<SVGGElement, unknown, null, undefined>, n: 
   if (n.columns.length > MAX_COLUMN_ROWS) {
     g.append('text').attr('class', 'node-type').attr('x', 12).attr('y', rowTop(MAX_COLUMN_ROWS) + 14).text(`+${n.columns.length - MAX_COLUMN_ROWS} more columns`);
   }
+}
+
+/**
+ * Where a "+N" marker sits, relative to its node: beside the header on the side its hidden
+ * neighbours are (left/right flow), or above and below the node (downward flow).
+ */
+export function moreMarkerAt(dir: 'up' | 'down', width: number, box: { width: number; height: number }, flow: FlowDirection): { x: number; y: number } {
+  if (flow === 'RIGHT') return { x: dir === 'up' ? -6 - width : box.width + 6, y: HEADER_HEIGHT / 2 - 8 };
+  return { x: box.width / 2 - width / 2, y: dir === 'up' ? -20 : box.height + 4 };
 }
