@@ -17,7 +17,7 @@ import { queryOf, refocus, sameQuery, sanitizeState, selectColumn, toggleExpande
 declare function acquireVsCodeApi(): { postMessage(message: FromGraphView): void; getState(): unknown; setState(state: unknown): void };
 
 /** How long a small graph's quick layout waits for ELK's before it is shown anyway. */
-const ELK_GRACE_MS = 400;
+const ELK_GRACE_MS = 200;
 
 const vscode = acquireVsCodeApi();
 const post = (m: FromGraphView) => vscode.postMessage(m);

@@ -91,9 +91,9 @@ suite('Lineage Graph view', () => {
     await vscode.commands.executeCommand('datalineage.reindex');
     const r = await rendered('the hostile dashboard in the graph', (x) => x.focus === FCT && x.nodeIds.some((id) => id.includes('onerror')));
     assert.ok(r.nodeIds.length > 5);
-    // Playwright's text= selector matches rendered text: had the name become an <img> element,
-    // there would be no such text to click (the node shows it cut to its width, hence a prefix).
-    const shown = `text=${EVIL.slice(0, 20)}`;
+    // :has-text matches rendered text: had the name become an <img> element, there would be no
+    // such text to click (the node shows it cut to its width, hence a prefix).
+    const shown = `.node-name:has-text("${EVIL.slice(0, 20)}")`;
     if (!(await harnessClick('graph-evil-text', shown))) return this.skip();
     await screenshot('graph-hostile-name', shown);
   });
