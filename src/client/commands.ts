@@ -8,27 +8,32 @@ import type { AssetLink, ImpactResult, LookupError } from '../protocol/lineagePr
 import type { ProposedChange } from '../core/model';
 import { formatTree } from '../core/query/lineageTree';
 import type { ReportDocuments } from './reportDocuments';
+import type { GraphViewProvider } from './graphView';
 
-export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, reports: ReportDocuments, output: vscode.OutputChannel): void {
+export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, reports: ReportDocuments, output: vscode.OutputChannel, graph: GraphViewProvider): void {
   const add = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
+  // The CodeLens target: the graph view focused on the asset. Where the view cannot be shown,
+  // the pick list of direct neighbours (also its own command) is the fallback.
   add('datalineage.showNeighbours', async (assetId?: string) => {
-    const id = assetId ?? (await pickAsset(client, 'Show the neighbours of…'))?.id;
+    const id = assetId ?? (await activeAsset(client))?.id ?? (await pickAsset(client, 'Show the neighbours of…'))?.id;
     if (!id) return;
-    const r = await client.sendRequest(NeighboursRequest, { asset: id });
-    if (failed(r)) return;
-    const items: (vscode.QuickPickItem & { link?: AssetLink })[] = [
-      { label: `Upstream of ${r.asset.name}`, kind: vscode.QuickPickItemKind.Separator },
-      ...r.upstream.map((link) => ({ label: `$(arrow-up) ${link.name}`, description: link.asset_type, link })),
-      { label: `Downstream of ${r.asset.name}`, kind: vscode.QuickPickItemKind.Separator },
-      ...r.downstream.map((link) => ({ label: `$(arrow-down) ${link.name}`, description: link.asset_type, link })),
-    ];
-    const picked = await vscode.window.showQuickPick(items, { title: `${r.asset.name}: ↑ ${r.upstream.length} upstream · ↓ ${r.downstream.length} downstream`, placeHolder: 'Open an asset' });
-    if (picked?.link) await openLink(picked.link);
+    if (!(await graph.show(id))) await pickNeighbour(client, id);
   });
 
-  // Until the graph view exists, the graph is the CLI's lineage tree in a read-only document.
+  add('datalineage.pickNeighbour', async (assetId?: string) => {
+    const id = assetId ?? (await activeAsset(client))?.id ?? (await pickAsset(client, 'Go to a neighbour of…'))?.id;
+    if (id) await pickNeighbour(client, id);
+  });
+
   add('datalineage.showLineageGraph', async (assetName?: string) => {
+    const name = assetName ?? (await activeAsset(client))?.id ?? (await pickAsset(client, 'Show the lineage of…'))?.id;
+    if (!name) return;
+    if (!(await graph.show(name))) await vscode.commands.executeCommand('datalineage.showLineageTree', name);
+  });
+
+  // The same lineage as text (the CLI's tree), for screen readers, copying and pasting into a review.
+  add('datalineage.showLineageTree', async (assetName?: string) => {
     const name = assetName ?? (await activeAsset(client))?.id ?? (await pickAsset(client, 'Show the lineage of…'))?.id;
     if (!name) return;
     const r = await client.sendRequest(GraphRequest, { asset: name, direction: 'both', depth: 6 });
@@ -60,6 +65,20 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   });
 
   add('datalineage.showOutput', () => output.show(true));
+}
+
+/** The direct upstream and downstream assets of one asset in a pick list; the picked one opens. */
+async function pickNeighbour(client: LanguageClient, id: string): Promise<void> {
+  const r = await client.sendRequest(NeighboursRequest, { asset: id });
+  if (failed(r)) return;
+  const items: (vscode.QuickPickItem & { link?: AssetLink })[] = [
+    { label: `Upstream of ${r.asset.name}`, kind: vscode.QuickPickItemKind.Separator },
+    ...r.upstream.map((link) => ({ label: `$(arrow-up) ${link.name}`, description: link.asset_type, link })),
+    { label: `Downstream of ${r.asset.name}`, kind: vscode.QuickPickItemKind.Separator },
+    ...r.downstream.map((link) => ({ label: `$(arrow-down) ${link.name}`, description: link.asset_type, link })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: `${r.asset.name}: ↑ ${r.upstream.length} upstream · ↓ ${r.downstream.length} downstream`, placeHolder: 'Open an asset' });
+  if (picked?.link) await openLink(picked.link);
 }
 
 async function showImpact(reports: ReportDocuments, name: string, r: ImpactResult | LookupError): Promise<void> {

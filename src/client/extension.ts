@@ -9,6 +9,8 @@ import { readSettings } from './settings';
 import { IndexStatusBar } from './statusBar';
 import { registerCommands } from './commands';
 import { ReportDocuments } from './reportDocuments';
+import { GraphViewProvider } from './graphView';
+import type { GraphRendered } from './graphView';
 
 let client: LanguageClient | undefined;
 
@@ -17,6 +19,8 @@ export interface DataLineageApi {
   client: LanguageClient;
   /** Resolves when the first index build has finished (ready or error). */
   indexed: Promise<void>;
+  /** The lineage graph view: what it drew last, and an event per render. */
+  graph: { lastRendered(): GraphRendered | undefined; onRendered: vscode.Event<GraphRendered> };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<DataLineageApi> {
@@ -49,14 +53,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataLi
 
   let markIndexed: () => void = () => undefined;
   const indexed = new Promise<void>((resolve) => (markIndexed = resolve));
+  const graphView = new GraphViewProvider(context.extensionUri, client, output);
+  context.subscriptions.push(graphView, vscode.window.registerWebviewViewProvider(GraphViewProvider.viewId, graphView));
   client.onNotification(StatusNotification, (status) => {
     statusBar.show(status);
     if (status.state !== 'indexing') markIndexed();
+    if (status.state === 'ready') graphView.refresh();
   });
-  registerCommands(context, client, reports, output);
+  registerCommands(context, client, reports, output, graphView);
   await client.start();
   context.subscriptions.push({ dispose: () => void client?.stop() });
-  return { client, indexed };
+  return { client, indexed, graph: { lastRendered: () => graphView.lastRendered, onRendered: graphView.onRendered } };
 }
 
 export async function deactivate(): Promise<void> {

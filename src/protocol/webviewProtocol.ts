@@ -38,11 +38,26 @@ export type FromGraphView =
   | { type: 'graph/ready'; state?: GraphViewState }
   /** The user changed depth, filters or focus: the extension fetches and sends `graph/data`. */
   | { type: 'graph/query'; query: GraphQuery; state: GraphViewState }
-  | { type: 'graph/open'; target: OpenTarget }
+  /** Open an asset's or a column's definition; `preserveFocus` keeps the keyboard in the view. */
+  | { type: 'graph/open'; target: OpenTarget; preserveFocus?: boolean }
   /** The drawn graph as a file the user saves (SVG text or a PNG data URL). */
   | { type: 'graph/export'; format: 'svg' | 'png'; data: string }
   /** What is on screen after a render (tests and the status line read it). */
-  | { type: 'graph/rendered'; focus: string; nodeIds: string[]; ms: number };
+  | { type: 'graph/rendered'; focus: string; nodeIds: string[]; ms: number; detail: GraphRenderDetail };
+
+/** More of what a render drew: how it was laid out and drawn, and the column-mode state. */
+export interface GraphRenderDetail {
+  /** `quick`: the view's own layered layout; `elk`: ELK's refinement of a small graph. */
+  layout: 'quick' | 'elk';
+  renderer: 'svg' | 'canvas';
+  layoutMs: number;
+  edges: number;
+  expanded: string[];
+  /** Columns on the highlighted lineage, as `${assetId}::${column}`. */
+  highlighted: string[];
+  /** Nodes matching the search box. */
+  matches: string[];
+}
 
 // ---------------------------------------------------------------- impact panel
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AssetsRequest, ColumnsRequest, FileAssetsRequest, GraphRequest, ImpactRequest, MigrationImpactRequest, NeighboursRequest, ReindexRequest, StatusNotification } from '../protocol/lineageProtocol';
+import { AssetsRequest, ColumnsRequest, FileAssetsRequest, GraphDataRequest, GraphRequest, ImpactRequest, MigrationImpactRequest, NeighboursRequest, ReindexRequest, StatusNotification } from '../protocol/lineageProtocol';
 import type { IndexStatus, InitOptions, LookupError, ServerSettings } from '../protocol/lineageProtocol';
 import { IndexSession } from './indexSession';
 import type { EditorView } from './editorView';
@@ -18,6 +18,7 @@ import { definition } from './definitions';
 import { diagnosticsByPath } from './diagnostics';
 import { assetLink, findAsset, impactOf, listAssets, migrationImpactOf, neighbours } from './requests';
 import { DEFAULT_SETTINGS } from './settings';
+import { graphData } from './graphData';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -242,6 +243,7 @@ connection.onRequest(
     }),
   ),
 );
+connection.onRequest(GraphDataRequest, guarded({ error: 'internal error' }, (p) => firstAnswer((v, s) => graphData(v, s.paths, p))));
 connection.onRequest(ImpactRequest, guarded({ error: 'internal error' }, (p) => firstAnswer((v) => impactOf(v, p.asset, p.changes))));
 connection.onRequest(
   MigrationImpactRequest,

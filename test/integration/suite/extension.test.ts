@@ -56,7 +56,7 @@ suite('DataLineage in VS Code', () => {
     const ext = vscode.extensions.getExtension('datalineage.datalineage')!;
     assert.equal(ext.isActive, true);
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['showLineageGraph', 'analyzeImpact', 'analyzeMigration', 'reindex', 'showOutput', 'showNeighbours']) {
+    for (const c of ['showLineageGraph', 'showLineageTree', 'analyzeImpact', 'analyzeMigration', 'reindex', 'showOutput', 'showNeighbours', 'pickNeighbour']) {
       assert.ok(commands.includes(`datalineage.${c}`), `datalineage.${c} is registered`);
     }
   });
@@ -129,11 +129,11 @@ suite('DataLineage in VS Code', () => {
     await screenshot('migration-impact', 'text=Risk: HIGH');
   });
 
-  test('Analyze Impact of a Change, Show Lineage Graph, Reindex and the neighbours pick list', async () => {
+  test('Analyze Impact of a Change, Show Lineage as Text, Reindex and the neighbours pick list', async () => {
     await vscode.commands.executeCommand('datalineage.analyzeImpact', 'fct_orders', [{ type: 'column_drop', column: 'is_large_order' }]);
     const impact = await until('the fct_orders report', () => reportText(/impact-fct_orders/));
     assert.match(impact, /finance\\_large\\_orders \| dashboard \| \*\*breaking\*\*/);
-    await vscode.commands.executeCommand('datalineage.showLineageGraph', 'stg_orders');
+    await vscode.commands.executeCommand('datalineage.showLineageTree', 'stg_orders');
     const tree = await until('the lineage document', () => reportText(/lineage-stg_orders/));
     assert.match(tree, /\[DBT_MODEL\] stg_orders\n └── \[DBT_MODEL\] fct_orders/);
     const status = await vscode.commands.executeCommand<{ state: string; assets: number }>('datalineage.reindex');
@@ -141,7 +141,7 @@ suite('DataLineage in VS Code', () => {
     assert.equal(status.assets, 15);
     // The quick pick waits for the user: close it, then the command finishes.
     let done = false;
-    const shown = Promise.resolve(vscode.commands.executeCommand('datalineage.showNeighbours', 'model.orders_pipeline.stg_orders')).then(() => (done = true));
+    const shown = Promise.resolve(vscode.commands.executeCommand('datalineage.pickNeighbour', 'model.orders_pipeline.stg_orders')).then(() => (done = true));
     await until('the neighbours pick list to close', async () => {
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       return done || undefined;
