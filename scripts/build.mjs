@@ -53,7 +53,8 @@ await Promise.all([
   // layout worker), loaded from dist/webview under the CSP's nonce.
   ...Object.entries(webviewEntries)
     .filter(([, file]) => existsSync(join(root, file)))
-    .map(([name, file]) => build({ ...common, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: { [name]: file }, outdir: 'dist/webview' })),
+    // Minified: they ship in the .vsix and load in every webview (ELK alone is 2.8 MB as written).
+    .map(([name, file]) => build({ ...common, platform: 'browser', format: 'iife', target: 'chrome120', minify: true, entryPoints: { [name]: file }, outdir: 'dist/webview' })),
 ]);
 
 // tree-sitter's runtime and Python grammar are WebAssembly files the bundles load at run time
