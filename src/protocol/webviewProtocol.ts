@@ -72,8 +72,9 @@ export interface ImpactRendered {
   affected: { name: string; type: string; severity: string }[];
   /** Reference links in the table. */
   links: number;
-  /** Nodes drawn in the blast-radius graph. */
+  /** Nodes drawn in the blast-radius graph, and its direction ('' without a graph). */
   graphNodes: number;
+  graphOrientation: 'lr' | 'tb' | '';
   message?: string;
   /** Elements the app never creates (img, script, iframe, object…): must stay 0 whatever the names. */
   unexpectedElements: number;
