@@ -9,6 +9,9 @@ import { readSettings } from './settings';
 import { IndexStatusBar } from './statusBar';
 import { registerCommands } from './commands';
 import { ReportDocuments } from './reportDocuments';
+import { ImpactPanel } from './impactPanel';
+import type { ImpactPanelProbe } from './impactPanel';
+import { registerSaveParticipant } from './saveParticipant';
 
 let client: LanguageClient | undefined;
 
@@ -17,6 +20,8 @@ export interface DataLineageApi {
   client: LanguageClient;
   /** Resolves when the first index build has finished (ready or error). */
   indexed: Promise<void>;
+  /** The impact panel as the tests see it: the last `impact/rendered` message, the view shown. */
+  impactPanel: ImpactPanelProbe;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<DataLineageApi> {
@@ -45,7 +50,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataLi
   client = new LanguageClient('datalineage', 'DataLineage', serverOptions, clientOptions);
   const statusBar = new IndexStatusBar();
   const reports = new ReportDocuments();
-  context.subscriptions.push(output, statusBar, reports, vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports));
+  // Registered before the client starts: a panel restored after a reload needs its serializer at once.
+  const impact = new ImpactPanel(context.extensionUri, output);
+  context.subscriptions.push(output, statusBar, reports, impact, vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports));
 
   let markIndexed: () => void = () => undefined;
   const indexed = new Promise<void>((resolve) => (markIndexed = resolve));
@@ -53,10 +60,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataLi
     statusBar.show(status);
     if (status.state !== 'indexing') markIndexed();
   });
-  registerCommands(context, client, reports, output);
+  registerCommands(context, client, reports, output, impact);
   await client.start();
+  context.subscriptions.push(registerSaveParticipant(client, impact, output));
   context.subscriptions.push({ dispose: () => void client?.stop() });
-  return { client, indexed };
+  return { client, indexed, impactPanel: impact.probe };
 }
 
 export async function deactivate(): Promise<void> {
