@@ -174,6 +174,8 @@ suite('Impact panel', () => {
     assert.equal(await editor.document.save(), true);
     shown = await rendered(before, 'V900__unknown_table.sql');
     assert.match(shown.message ?? '', /audit\.nowhere \(line 1\), audit\.nowhere \(line 2\)/);
+    assert.equal(editor.document.isDirty, false, 'the save went through');
+    await screenshot('impact-unknown-table', '.notice');
 
     before = lastSeq();
     await vscode.commands.executeCommand('datalineage.analyzeMigration', plain);
