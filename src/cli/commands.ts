@@ -9,6 +9,7 @@ import type { Direction } from '../core/query/lineageTree';
 import { formatTree } from '../core/query/lineageTree';
 import type { ImpactReport } from '../core/impact/impactAnalysis';
 import { migrationImpact } from '../core/impact/migrationImpact';
+import { emptyMigrationJson, impactJson } from '../core/impact/impactJson';
 import type { FailOn } from './cliArgs';
 import { UsageError } from './cliArgs';
 import { formatImpact } from './impactText';
@@ -93,7 +94,7 @@ export async function runMigrationImpact(index: LineageIndex, workspace: string,
   if (!result.report) {
     // Changes only to tables nothing in the workspace reads (a temp table, one managed
     // elsewhere) break nothing lineage can see: warned about above, not a failed gate.
-    if (json) io.out(JSON.stringify({ asset: null, migration: rel, proposed_changes: [], risk_level: 'none', affected_count: 0, affected_assets: [] }, null, 2));
+    if (json) io.out(emptyMigrationJson(rel));
     else io.out(result.unknownTargets.length ? `No table changed by ${rel} is known in the workspace: nothing affected.` : `No schema changes (ALTER … RENAME/DROP/TYPE, DROP TABLE) found in ${rel}.`);
     return 0;
   }
@@ -103,7 +104,7 @@ export async function runMigrationImpact(index: LineageIndex, workspace: string,
 function report(r: ImpactReport, json: boolean, failOn: FailOn, io: Io): number {
   const breaking = r.affected_assets.filter((a) => a.severity === 'breaking');
   const failed = failOn === 'breaking' ? breaking.length > 0 : failOn === 'warning' ? r.affected_count > 0 : false;
-  if (json) io.out(JSON.stringify(r, null, 2));
+  if (json) io.out(impactJson(r));
   else io.out(formatImpact(r, failed, failOn));
   return failed ? 1 : 0;
 }

@@ -4,13 +4,14 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { AssetsRequest, ColumnsRequest, FileAssetsRequest, GraphRequest, ImpactRequest, MigrationImpactRequest, NeighboursRequest, ReindexRequest } from '../protocol/lineageProtocol';
-import type { AssetLink, ImpactResult, LookupError } from '../protocol/lineageProtocol';
+import type { AssetLink, LookupError } from '../protocol/lineageProtocol';
 import type { ProposedChange } from '../core/model';
 import { formatTree } from '../core/query/lineageTree';
 import type { ReportDocuments } from './reportDocuments';
 import type { GraphViewProvider } from './graphView';
+import type { ImpactPanel } from './impactPanel';
 
-export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, reports: ReportDocuments, output: vscode.OutputChannel, graph: GraphViewProvider): void {
+export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, reports: ReportDocuments, output: vscode.OutputChannel, graph: GraphViewProvider, impact: ImpactPanel): void {
   const add = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   // The CodeLens target: the graph view focused on the asset. Where the view cannot be shown,
@@ -47,7 +48,12 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     if (!name) return;
     const list = changes ?? (await pickChange(client, name));
     if (!list?.length) return;
-    await showImpact(reports, `impact-${name}`, await client.sendRequest(ImpactRequest, { asset: name, changes: list }));
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    try {
+      impact.showAnswer(name, await client.sendRequest(ImpactRequest, { asset: name, changes: list }), folder);
+    } catch (e) {
+      impact.showError(name, `The impact analysis failed: ${(e as Error).message}`, folder);
+    }
   });
 
   add('datalineage.analyzeMigration', async (uri?: vscode.Uri | string) => {
@@ -55,8 +61,12 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     if (!target) return void vscode.window.showInformationMessage('DataLineage: open a migration file first.');
     // The buffer as shown, saved or not: the report is about what is about to be applied.
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
-    const r = await client.sendRequest(MigrationImpactRequest, { uri: target.toString(), text: doc?.getText() });
-    await showImpact(reports, `impact-${target.path.split('/').pop()}`, r);
+    const [title, folder] = [target.path.split('/').pop() ?? target.path, vscode.workspace.getWorkspaceFolder(target)?.uri];
+    try {
+      impact.showAnswer(title, await client.sendRequest(MigrationImpactRequest, { uri: target.toString(), text: doc?.getText() }), folder);
+    } catch (e) {
+      impact.showError(title, `The impact analysis failed: ${(e as Error).message}`, folder);
+    }
   });
 
   add('datalineage.reindex', async () => {
@@ -79,11 +89,6 @@ async function pickNeighbour(client: LanguageClient, id: string): Promise<void> 
   ];
   const picked = await vscode.window.showQuickPick(items, { title: `${r.asset.name}: ↑ ${r.upstream.length} upstream · ↓ ${r.downstream.length} downstream`, placeHolder: 'Open an asset' });
   if (picked?.link) await openLink(picked.link);
-}
-
-async function showImpact(reports: ReportDocuments, name: string, r: ImpactResult | LookupError): Promise<void> {
-  if (failed(r)) return;
-  await reports.open(name, r.markdown);
 }
 
 function failed<T extends object>(r: T | LookupError): r is LookupError {

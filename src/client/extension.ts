@@ -11,6 +11,9 @@ import { registerCommands } from './commands';
 import { ReportDocuments } from './reportDocuments';
 import { GraphViewProvider } from './graphView';
 import type { GraphRendered } from './graphView';
+import { ImpactPanel } from './impactPanel';
+import type { ImpactPanelProbe } from './impactPanel';
+import { registerSaveParticipant } from './saveParticipant';
 
 let client: LanguageClient | undefined;
 
@@ -21,6 +24,8 @@ export interface DataLineageApi {
   indexed: Promise<void>;
   /** The lineage graph view: what it drew last, and an event per render. */
   graph: { lastRendered(): GraphRendered | undefined; onRendered: vscode.Event<GraphRendered> };
+  /** The impact panel as the tests see it: the last `impact/rendered` message, the view shown. */
+  impactPanel: ImpactPanelProbe;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<DataLineageApi> {
@@ -49,7 +54,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataLi
   client = new LanguageClient('datalineage', 'DataLineage', serverOptions, clientOptions);
   const statusBar = new IndexStatusBar();
   const reports = new ReportDocuments();
-  context.subscriptions.push(output, statusBar, reports, vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports));
+  // Registered before the client starts: a panel restored after a reload needs its serializer at once.
+  const impact = new ImpactPanel(context.extensionUri, output);
+  context.subscriptions.push(output, statusBar, reports, impact, vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, reports));
 
   let markIndexed: () => void = () => undefined;
   const indexed = new Promise<void>((resolve) => (markIndexed = resolve));
@@ -60,10 +67,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataLi
     if (status.state !== 'indexing') markIndexed();
     if (status.state === 'ready') graphView.refresh();
   });
-  registerCommands(context, client, reports, output, graphView);
+  registerCommands(context, client, reports, output, graphView, impact);
   await client.start();
+  context.subscriptions.push(registerSaveParticipant(client, impact, output));
   context.subscriptions.push({ dispose: () => void client?.stop() });
-  return { client, indexed, graph: { lastRendered: () => graphView.lastRendered, onRendered: graphView.onRendered } };
+  return { client, indexed, graph: { lastRendered: () => graphView.lastRendered, onRendered: graphView.onRendered }, impactPanel: impact.probe };
 }
 
 export async function deactivate(): Promise<void> {

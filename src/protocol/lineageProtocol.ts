@@ -51,7 +51,12 @@ export const ImpactRequest = new RequestType<{ asset: string; changes: ProposedC
  * `lineage/migrationImpact`: the impact of a migration file. `text` is the content to analyse
  * (the unsaved buffer, or the content about to be saved); without it the server's view is used.
  */
-export const MigrationImpactRequest = new RequestType<{ uri: string; text?: string }, ImpactResult | LookupError, void>('lineage/migrationImpact');
+export const MigrationImpactRequest = new RequestType<{ uri: string; text?: string }, ImpactResult | MigrationLookupError, void>('lineage/migrationImpact');
+
+/** No report for a migration; `unknownTargets` is set when tables it changes are unknown (the impact panel opens for those). */
+export interface MigrationLookupError extends LookupError {
+  unknownTargets?: string[];
+}
 
 export interface ImpactResult {
   report: ImpactReport & { migration?: string; changed_assets?: string[] };

@@ -61,15 +61,49 @@ export interface GraphRenderDetail {
 
 // ---------------------------------------------------------------- impact panel
 
+/** A reference position as the report gives it: workspace-relative path, 1-based line and column. */
+export interface ImpactLocation {
+  path: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * What the impact panel shows. The webview keeps it with setState, so after a window reload the
+ * panel (restored by its serializer) draws it again and the extension gets it back with
+ * `impact/ready`. `seq` numbers the views the extension sends, so a render can be matched to it.
+ */
+export type ImpactView =
+  | { kind: 'report'; seq: number; title: string; result: ImpactResult; folder?: string }
+  /** Nothing to report, or why not: no schema changes, unknown tables, a failed request. */
+  | { kind: 'message'; seq: number; title: string; message: string; level: 'info' | 'error'; folder?: string };
+
+/** What is on screen after a render, read back from the DOM (tests and diagnostics use it). */
+export interface ImpactRendered {
+  seq: number;
+  title: string;
+  /** The risk badge's text ('' when a message is shown). */
+  risk: string;
+  affected: { name: string; type: string; severity: string }[];
+  /** Reference links in the table. */
+  links: number;
+  /** Nodes drawn in the blast-radius graph, and its direction ('' without a graph). */
+  graphNodes: number;
+  graphOrientation: 'lr' | 'tb' | '';
+  message?: string;
+  /** Elements the app never creates (img, script, iframe, object…): must stay 0 whatever the names. */
+  unexpectedElements: number;
+}
+
 export type ToImpactPanel =
-  /** A report to show: from a migration about to be saved, a CodeLens or a command. */
-  | { type: 'impact/show'; result: ImpactResult; title: string; source?: OpenTarget; blastRadius?: GraphData }
-  | { type: 'impact/error'; message: string };
+  | { type: 'impact/show'; view: ImpactView }
+  /** The outcome of a copy or an export, shown in the panel's status line. */
+  | { type: 'impact/status'; message: string; error?: boolean };
 
 export type FromImpactPanel =
-  | { type: 'impact/ready' }
-  | { type: 'impact/open'; target: OpenTarget }
+  /** The app has loaded and listens; `view` is what it restored from its state, if anything. */
+  | { type: 'impact/ready'; view?: ImpactView }
+  | { type: 'impact/open'; location: ImpactLocation }
   | { type: 'impact/copyMarkdown' }
   | { type: 'impact/exportJson' }
-  /** What is on screen after a render (tests read it). */
-  | { type: 'impact/rendered'; affected: { name: string; severity: string }[] };
+  | ({ type: 'impact/rendered' } & ImpactRendered);

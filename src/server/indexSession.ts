@@ -92,16 +92,21 @@ export class IndexSession {
   async setBuffer(uri: string, text: string | undefined): Promise<void> {
     const rel = this.paths.relative(uri);
     if (rel === undefined) return;
-    const shown = text !== undefined && text !== (await this.disk.readFile(rel)) ? text : undefined;
+    // A buffer whose file is gone from disk (deleted while open, in the editor as "(deleted)")
+    // is not part of the workspace any more; events for it may even arrive after the delete.
+    const onDisk = await this.disk.readFile(rel);
+    const shown = text !== undefined && onDisk !== undefined && text !== onDisk ? text : undefined;
     if (shown === this.overlay.get(rel)) return;
     this.overlay.set(rel, shown);
     if (this.files.allows(rel)) this.schedule();
   }
 
   /** A file was created, changed or deleted on disk. */
-  fileChanged(uri: string): void {
+  fileChanged(uri: string, deleted = false): void {
     const rel = this.paths.relative(uri);
-    if (rel !== undefined && this.files.allows(rel)) this.schedule();
+    if (rel === undefined) return;
+    if (deleted) this.overlay.set(rel, undefined);
+    if (this.files.allows(rel)) this.schedule();
   }
 
   /** Builds soon; calls within the delay collapse into one build. */

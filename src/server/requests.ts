@@ -4,7 +4,7 @@ import type { Asset } from '../core/graph/assetIndex';
 import type { ProposedChange } from '../core/model';
 import { migrationImpact } from '../core/impact/migrationImpact';
 import { impactMarkdown } from '../core/impact/impactMarkdown';
-import type { AssetLink, ImpactResult, LookupError, NeighboursResult } from '../protocol/lineageProtocol';
+import type { AssetLink, ImpactResult, LookupError, MigrationLookupError, NeighboursResult } from '../protocol/lineageProtocol';
 import type { EditorView } from './editorView';
 import type { WorkspacePaths } from './workspacePaths';
 
@@ -47,11 +47,12 @@ export function impactOf(view: EditorView, name: string, changes: ProposedChange
 }
 
 /** `text` is what the file holds or is about to hold; the graph is the last complete index. */
-export function migrationImpactOf(view: EditorView, path: string, text: string, dialect: string): ImpactResult | LookupError {
+export function migrationImpactOf(view: EditorView, path: string, text: string, dialect: string): ImpactResult | MigrationLookupError {
   const result = migrationImpact(view.index, path, text, dialect || undefined);
   const unknown = result.unknownTargets.map((u) => `${u.name} (line ${u.line})`);
   if (!result.report) {
-    return { error: unknown.length ? `no table this migration changes is known in the workspace: ${unknown.join(', ')}` : `no schema changes (ALTER … RENAME/DROP/TYPE, DROP TABLE) in ${path}` };
+    if (unknown.length) return { error: `no table this migration changes is known in the workspace: ${unknown.join(', ')}`, unknownTargets: unknown };
+    return { error: `no schema changes (ALTER … RENAME/DROP/TYPE, DROP TABLE) in ${path}` };
   }
   return { report: result.report, unknownTargets: unknown, markdown: impactMarkdown(result.report, unknown) };
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeLensRefreshRequest, FileChangeType, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AssetsRequest, ColumnsRequest, FileAssetsRequest, GraphDataRequest, GraphRequest, ImpactRequest, MigrationImpactRequest, NeighboursRequest, ReindexRequest, StatusNotification } from '../protocol/lineageProtocol';
@@ -159,7 +159,7 @@ documents.onDidClose((e) => {
   for (const s of sessions) void s.setBuffer(e.document.uri, undefined);
 });
 connection.onDidChangeWatchedFiles((params) => {
-  for (const change of params.changes) for (const s of sessions) s.fileChanged(change.uri);
+  for (const change of params.changes) for (const s of sessions) s.fileChanged(change.uri, change.type === FileChangeType.Deleted);
 });
 connection.onDidChangeConfiguration((params) => {
   const next = (params.settings as { datalineage?: Partial<ServerSettings> } | undefined)?.datalineage;

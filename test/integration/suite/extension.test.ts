@@ -44,6 +44,11 @@ function reportText(name: RegExp): string | undefined {
 
 suite('DataLineage in VS Code', () => {
   let api: DataLineageApi;
+  /** The impact panel's first render after `seq` with this title, read back from the webview. */
+  const newRender = (seq: number, title: string) => {
+    const r = api.impactPanel.lastRendered();
+    return r && r.seq > seq && r.title === title ? r : undefined;
+  };
 
   suiteSetup(async () => {
     const ext = vscode.extensions.getExtension<DataLineageApi>('datalineage.datalineage');
@@ -118,21 +123,24 @@ suite('DataLineage in VS Code', () => {
     await expectLenses('models/staging/stg_orders.sql', ['1: ↓ 1 downstream · ↑ 1 upstream']);
   });
 
-  test('Analyze Impact of This Migration opens the tutorial report', async () => {
+  test('Analyze Impact of This Migration opens the tutorial report in the impact panel', async () => {
     await openAt('migrations/V002__rename_order_total.sql', 2);
+    const before = api.impactPanel.lastRendered()?.seq ?? 0;
     await vscode.commands.executeCommand('datalineage.analyzeMigration');
-    const text = await until('the impact report', () => reportText(/impact-V002/));
-    assert.match(text, /\*\*Risk: HIGH\*\* · 4 affected assets/);
-    for (const row of [/stg\\_orders \| dbt\\_model \| \*\*breaking\*\*/, /fct\\_orders \| dbt\\_model \| \*\*breaking\*\*/, /daily\\_revenue\\_report \| dag \| \*\*breaking\*\*/, /customer\\_ltv\\_model \| spark\\_job \| warning/]) {
-      assert.match(text, row);
-    }
-    await screenshot('migration-impact', 'text=Risk: HIGH');
+    const shown = await until('the impact panel', () => newRender(before, 'V002__rename_order_total.sql'));
+    assert.equal(shown.risk, 'RISK HIGH');
+    assert.deepEqual(
+      shown.affected.map((a) => `${a.name} | ${a.type} | ${a.severity}`),
+      ['stg_orders | dbt_model | breaking', 'fct_orders | dbt_model | breaking', 'daily_revenue_report | dag | breaking', 'customer_ltv_model | spark_job | warning'],
+    );
+    await screenshot('migration-impact', '.risk-badge');
   });
 
   test('Analyze Impact of a Change, Show Lineage as Text, Reindex and the neighbours pick list', async () => {
+    const before = api.impactPanel.lastRendered()?.seq ?? 0;
     await vscode.commands.executeCommand('datalineage.analyzeImpact', 'fct_orders', [{ type: 'column_drop', column: 'is_large_order' }]);
-    const impact = await until('the fct_orders report', () => reportText(/impact-fct_orders/));
-    assert.match(impact, /finance\\_large\\_orders \| dashboard \| \*\*breaking\*\*/);
+    const impact = await until('the fct_orders report', () => newRender(before, 'fct_orders'));
+    assert.deepEqual(impact.affected, [{ name: 'finance_large_orders', type: 'dashboard', severity: 'breaking' }]);
     await vscode.commands.executeCommand('datalineage.showLineageTree', 'stg_orders');
     const tree = await until('the lineage document', () => reportText(/lineage-stg_orders/));
     assert.match(tree, /\[DBT_MODEL\] stg_orders\n └── \[DBT_MODEL\] fct_orders/);

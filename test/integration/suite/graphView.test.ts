@@ -88,13 +88,19 @@ suite('Lineage Graph view', () => {
     const yml = file('lineage.yml');
     const text = fs.readFileSync(yml.fsPath, 'utf8');
     fs.writeFileSync(yml.fsPath, `${text}\n  - asset_type: dashboard\n    name: "${EVIL}"\n    source_ref: https://bi.example.com/x\n    upstream_assets: [fct_orders]\n`);
-    await vscode.commands.executeCommand('datalineage.reindex');
-    const r = await rendered('the hostile dashboard in the graph', (x) => x.focus === FCT && x.nodeIds.some((id) => id.includes('onerror')));
-    assert.ok(r.nodeIds.length > 5);
-    // :has-text matches rendered text: had the name become an <img> element, there would be no
-    // such text to click (the node shows it cut to its width, hence a prefix).
-    const shown = `.node-name:has-text("${EVIL.slice(0, 20)}")`;
-    if (!(await harnessClick('graph-evil-text', shown))) return this.skip();
-    await screenshot('graph-hostile-name', shown);
+    // The suite files share one workspace: the next ones must see the example as it was.
+    try {
+      await vscode.commands.executeCommand('datalineage.reindex');
+      const r = await rendered('the hostile dashboard in the graph', (x) => x.focus === FCT && x.nodeIds.some((id) => id.includes('onerror')));
+      assert.ok(r.nodeIds.length > 5);
+      // :has-text matches rendered text: had the name become an <img> element, there would be no
+      // such text to click (the node shows it cut to its width, hence a prefix).
+      const shown = `.node-name:has-text("${EVIL.slice(0, 20)}")`;
+      if (!(await harnessClick('graph-evil-text', shown))) return this.skip();
+      await screenshot('graph-hostile-name', shown);
+    } finally {
+      fs.writeFileSync(yml.fsPath, text);
+      await vscode.commands.executeCommand('datalineage.reindex');
+    }
   });
 });
