@@ -188,7 +188,9 @@ export class IndexSession {
       for (const wake of this.earlyWaiting.splice(0)) wake();
       const ms = performance.now() - t0;
       const t = index.timings;
-      this.hooks.log(`indexed ${this.root}: ${index.assets.assets.length} assets in ${ms.toFixed(0)} ms (${t.restored ? 'restored from cache' : `${t.parsed} parsed, ${t.cached} from cache, ${t.replayed} resolved as before`})`);
+      const mem = process.memoryUsage();
+      const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
+      this.hooks.log(`indexed ${this.root}: ${index.assets.assets.length} assets in ${ms.toFixed(0)} ms (${t.restored ? 'restored from cache' : `${t.parsed} parsed, ${t.cached} from cache, ${t.replayed} resolved as before`}); heap ${mb(mem.heapUsed)}, rss ${mb(mem.rss)}`);
       this.hooks.finished(this.current, undefined, ms);
       // A restored index has no resolution records, so the first edit would resolve every file
       // again: index once in the background while the editor is idle.
