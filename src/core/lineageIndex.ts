@@ -108,7 +108,7 @@ export class LineageIndex {
     const t0 = performance.now();
     const files = await this.fs.listFiles();
     this.pool.warm(files.length * 1000); // a rough guess of the parsing to come, ~1 KB per file
-    await this.fs.prefetch();
+    await this.fs.prefetch(yielder(this.options.yieldEveryMs));
     this.timings.readMs = performance.now() - t0;
     const cache = this.options.cache;
     const fingerprint = this.fs.fingerprint(`${SNAPSHOT_VERSION}|${SQL_ANALYSIS_VERSION}|${this.options.engineVersion ?? ''}|${this.options.dialect ?? ''}|${this.options.maxFileSize ?? ''}`);
@@ -128,7 +128,10 @@ export class LineageIndex {
     // language server's) should not carry every file's text and parse inputs after that.
     this.facts = [];
     this.dbt = undefined;
-    if (snapshots) cache?.writeSnapshot?.(takeSnapshot(this, fingerprint, this.fs.extraFiles()));
+    if (snapshots) {
+      const extra = this.fs.extraFiles();
+      cache?.writeSnapshot?.(() => takeSnapshot(this, fingerprint, extra));
+    }
     this.fs.release();
   }
 

@@ -21,7 +21,11 @@ export interface AnalysisCache {
   set(key: string, value: CachedAnalysis): void;
   /** The last finished index, if the cache keeps one (see indexSnapshot.ts). */
   readSnapshot?(): Promise<IndexSnapshot | undefined>;
-  writeSnapshot?(snapshot: IndexSnapshot): void;
+  /**
+   * Offered after each complete build. A function, so a cache that is saved later (the language
+   * server's, after a quiet period) packs the index only when it saves, not after every build.
+   */
+  writeSnapshot?(snapshot: () => IndexSnapshot): void;
   /** Called before the first get(): a persisted cache reads its entries here. */
   prepare?(): Promise<void>;
 }
@@ -33,8 +37,8 @@ export class MemoryAnalysisCache implements AnalysisCache {
   async readSnapshot(): Promise<IndexSnapshot | undefined> {
     return this.snapshot;
   }
-  writeSnapshot(snapshot: IndexSnapshot): void {
-    this.snapshot = snapshot;
+  writeSnapshot(snapshot: () => IndexSnapshot): void {
+    this.snapshot = snapshot();
   }
   get(key: string): CachedAnalysis | undefined {
     return this.entries.get(key);

@@ -15,7 +15,7 @@ export class FileAnalysisCache implements AnalysisCache {
   private loaded?: Map<string, CachedAnalysis>;
   private readonly used = new Map<string, CachedAnalysis>();
   private dirty = false;
-  private snapshot?: IndexSnapshot;
+  private snapshot?: () => IndexSnapshot;
 
   constructor(readonly file: string) {}
 
@@ -24,7 +24,7 @@ export class FileAnalysisCache implements AnalysisCache {
     return data && typeof data.fingerprint === 'string' ? data : undefined;
   }
 
-  writeSnapshot(snapshot: IndexSnapshot): void {
+  writeSnapshot(snapshot: () => IndexSnapshot): void {
     this.snapshot = snapshot;
   }
 
@@ -48,7 +48,7 @@ export class FileAnalysisCache implements AnalysisCache {
   async save(): Promise<void> {
     await fsp.mkdir(path.dirname(this.file), { recursive: true });
     if (this.dirty || (this.loaded && this.used.size !== this.loaded.size)) await writeSerialized(this.file, { version: FORMAT, entries: [...this.used] });
-    if (this.snapshot) await writeSerialized(`${this.file}.snapshot`, this.snapshot);
+    if (this.snapshot) await writeSerialized(`${this.file}.snapshot`, this.snapshot());
   }
 
   /**

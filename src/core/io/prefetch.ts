@@ -21,12 +21,15 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
 
   constructor(private readonly inner: WorkspaceFileSystem, private readonly maxSize: number) {}
 
-  async prefetch(): Promise<void> {
+  /** `pause` gives a host's event loop a turn now and then: the reads themselves are synchronous. */
+  async prefetch(pause: () => Promise<void> | undefined = () => undefined): Promise<void> {
     this.files = await this.listFiles();
     const wanted = this.files.filter((f) => RELEVANT.test(f));
     let next = 0;
     const worker = async () => {
       while (next < wanted.length) {
+        const turn = pause();
+        if (turn) await turn;
         const path = wanted[next++];
         const size = await this.inner.fileSize(path);
         this.sizes.set(path, size);
