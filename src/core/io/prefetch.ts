@@ -28,13 +28,14 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
     let next = 0;
     const worker = async () => {
       while (next < wanted.length) {
-        const turn = pause();
-        if (turn) await turn;
+        // Take the path before any await: another reader may take the last one meanwhile.
         const path = wanted[next++];
         const size = await this.inner.fileSize(path);
         this.sizes.set(path, size);
         // Oversized files are not read at all; the reader reports them from their size.
         this.texts.set(path, size !== undefined && size > this.maxSize ? undefined : await this.inner.readFile(path));
+        const turn = pause();
+        if (turn) await turn;
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, wanted.length) }, worker));
