@@ -1,7 +1,8 @@
 // The Python layer on real tree-sitter parses: values, constants and call names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initPython, parsePython, pythonUnavailable, syntaxErrors } from '../../src/core/python/pythonParser';
+import type { Node as TsNode } from '@vscode/tree-sitter-wasm';
+import { initPython, parsePython, parseTreeSitter, pythonUnavailable, syntaxErrors } from '../../src/core/python/pythonParser';
 import type { PyNode } from '../../src/core/python/pythonParser';
 import { PyScopes, callArguments, callName, stringValue } from '../../src/core/python/pyValues';
 
@@ -57,3 +58,58 @@ test('syntax errors are reported with positions, and parsing never throws', asyn
   assert.equal(errs[0].line, 1);
   for (const junk of ['', '\u0000\u0001', ')))(((', 'x = """unterminated']) assert.ok(parsePython(junk));
 });
+
+// The readers work on a plain-object copy of tree-sitter's tree; it must answer every question
+// the readers ask exactly as web-tree-sitter's own nodes do.
+test('the copied syntax tree matches web-tree-sitter node for node', async () => {
+  await initPython();
+  const sources = [
+    [
+      'from airflow import DAG',
+      '@dag(schedule=None)',
+      'def flow():',
+      '    @task(task_id="x")',
+      '    def extract(a, *args, b: int = 2, **kw) -> dict:',
+      '        return {"k": [i for i in range(3) if i], **kw}',
+      '    with TaskGroup("g") as tg, open("q.sql") as f:',
+      '        Op(task_id="t", sql=f"select {TABLE!r:>10} from x" + \'y\' "z", n=-1 ** 2)',
+      '    a >> [b, c] << d; x = lambda y: y.z[1:2]',
+      'class C(Base):',
+      '    """doc"""',
+      '    async def m(self): await g(yield_ := 1)',
+    ].join('\n'),
+    'spark = SparkSession.builder.appName("ü — 𝒳 job").getOrCreate()\r\ndf = spark.table("a.b")  # 注释\r\n',
+    'def broken(:\n    pass\nx = (1,\nOp(task_id="t"\n',
+    'x = """unterminated',
+    '',
+    '\u0000\u0001',
+    ')))(((',
+  ];
+  for (const src of sources) {
+    const raw = parseTreeSitter(src)!;
+    const copy = parsePython(src)!;
+    const fields = raw.language.fields.filter((f): f is string => !!f);
+    let visited = 0;
+    const same = (r: TsNode, c: PyNode, where: string): void => {
+      visited++;
+      const at = `${JSON.stringify(src.slice(0, 20))} ${where} ${r.type}`;
+      assert.deepEqual(
+        [c.type, c.isNamed, c.isMissing, c.hasError, c.startIndex, c.endIndex, c.startPosition, c.text],
+        [r.type, r.isNamed, r.isMissing, r.hasError, r.startIndex, r.endIndex, r.startPosition, r.text],
+        at,
+      );
+      assert.equal(c.children.length, r.childCount, at);
+      assert.deepEqual(c.namedChildren.map((n) => n.startIndex), r.namedChildren.map((n) => n!.startIndex), at);
+      for (const f of fields) assert.deepEqual(key(c.childForFieldName(f)), key(r.childForFieldName(f)), `${at} field ${f}`);
+      r.children.forEach((rc, i) => same(rc!, c.children[i], `${where}/${i}`));
+    };
+    same(raw.rootNode, copy.rootNode, '');
+    assert.equal(visited, raw.rootNode.descendantCount, 'every node is copied');
+    assert.deepEqual(copy.rootNode.descendantsOfType(['call', 'identifier']).map(key), raw.rootNode.descendantsOfType(['call', 'identifier']).map(key));
+    raw.delete();
+  }
+});
+
+function key(n: { type: string; startIndex: number; endIndex: number } | null): string | null {
+  return n ? `${n.type}@${n.startIndex}-${n.endIndex}` : null;
+}

@@ -1,13 +1,19 @@
 // Python files (Airflow DAGs, PySpark jobs) are parsed with tree-sitter's Python grammar from
 // @vscode/tree-sitter-wasm (runtime and grammar shipped as a matched pair). The runtime is
 // WebAssembly and initialises asynchronously once per thread; after initPython() resolves,
-// parsing is synchronous, so readers can stay plain functions.
+// parsing is synchronous, so readers can stay plain functions. Readers get a plain-object copy of
+// the tree (see pySyntaxTree.ts), never the WebAssembly one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Language, Node, Parser as TsParser, Tree } from '@vscode/tree-sitter-wasm';
+import type { Language, Parser as TsParser, Tree } from '@vscode/tree-sitter-wasm';
+import { copyTree } from './pySyntaxTree';
+import type { PyNode } from './pySyntaxTree';
 
-export type PyNode = Node;
-export type PyTree = Tree;
+export type { PyNode } from './pySyntaxTree';
+
+export interface PyTree {
+  rootNode: PyNode;
+}
 
 let parser: TsParser | undefined;
 let language: Language | undefined;
@@ -59,20 +65,31 @@ export function pythonUnavailable(): string | undefined {
  * always returns a tree: syntax errors appear as ERROR / MISSING nodes (see syntaxErrors).
  */
 export function parsePython(text: string): PyTree | undefined {
-  return parser?.parse(text) ?? undefined;
+  const tree = parser?.parse(text);
+  if (!tree) return undefined;
+  try {
+    return { rootNode: copyTree(tree, text) };
+  } finally {
+    tree.delete();
+  }
 }
 
 /** The first few syntax errors, as 1-based positions, for diagnostics. */
 export function syntaxErrors(tree: PyTree, max = 5): { line: number; column: number; text: string }[] {
   const out: { line: number; column: number; text: string }[] = [];
-  const visit = (n: Node) => {
+  const visit = (n: PyNode) => {
     if (out.length >= max) return;
     if (n.type === 'ERROR' || n.isMissing) {
       out.push({ line: n.startPosition.row + 1, column: n.startPosition.column + 1, text: n.isMissing ? `missing ${n.type}` : n.text.slice(0, 40) });
       return;
     }
-    if (n.hasError) for (const c of n.children) if (c) visit(c);
+    if (n.hasError) for (const c of n.children) visit(c);
   };
   visit(tree.rootNode);
   return out;
+}
+
+/** The WebAssembly tree itself (the caller deletes it): only for tests that check the copy. */
+export function parseTreeSitter(text: string): Tree | undefined {
+  return parser?.parse(text) ?? undefined;
 }

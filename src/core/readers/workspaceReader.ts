@@ -10,8 +10,8 @@ import { readSqlFile } from './sqlFileReader';
 import { LINEAGE_YAML, readLineageYaml } from './lineageYamlReader';
 import { readMlflowFiles } from './mlflow/mlflowReader';
 import { lockedHashes, readDvcFiles } from './dvc/dvcReader';
-import { looksLikeDag, readAirflowFile } from './airflow/airflowReader';
-import { looksLikeSpark, readSparkFile } from './spark/sparkReader';
+import { pythonReaderFor } from './pythonFileReader';
+import type { PythonJob } from './pythonFileReader';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
@@ -20,40 +20,52 @@ export interface WorkspaceFacts {
   dbt: DbtWorkspace;
 }
 
+type Read = (path: string, skipped?: Diagnostic[]) => Promise<string | undefined>;
+
 /**
- * Airflow DAGs and Spark jobs among the Python files. A cheap text check skips the rest (tests,
- * utilities) before anything is parsed.
+ * Airflow DAGs and Spark jobs among the Python files, read in the workers (as background work,
+ * while this thread reads the dbt projects). A cheap text check skips the rest (tests, utilities)
+ * before anything is parsed. Each file's skipped-file diagnostics are kept apart and returned in
+ * file order, so they come out as if the files had been read one after another.
  */
-async function readPythonFiles(all: string[], read: (p: string) => Promise<string | undefined>, dialect: string): Promise<FileFacts[]> {
-  const out: FileFacts[] = [];
+async function readPythonFiles(all: string[], read: Read, dialect: string, pool: WorkerPool): Promise<{ files: FileFacts[]; skipped: Diagnostic[] }> {
+  const jobs: PythonJob[] = [];
+  const skippedBy: Diagnostic[][] = []; // per Python file, in order
+  const skippedByJob: Diagnostic[][] = [];
   for (const path of all) {
     if (!path.endsWith('.py')) continue;
-    const text = await read(path);
-    if (text === undefined) continue;
-    if (looksLikeDag(text)) out.push(await readAirflowFile(path, text, { dialect, readFile: read }));
-    else if (looksLikeSpark(text)) out.push(await readSparkFile(path, text, { readFile: read }));
+    const skipped: Diagnostic[] = [];
+    skippedBy.push(skipped);
+    const text = await read(path, skipped);
+    const reader = text === undefined ? undefined : pythonReaderFor(text);
+    if (!reader) continue;
+    jobs.push({ path, text: text as string, reader, dialect });
+    skippedByJob.push(skipped);
   }
-  return out;
+  const files = await pool.run('python', jobs, { background: true, readFile: (p, job) => read(p, skippedByJob[job]) });
+  return { files, skipped: skippedBy.flat() };
 }
 
 export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialect?: string; maxFileSize?: number }, pool: WorkerPool): Promise<WorkspaceFacts> {
   const all = await fs.listFiles();
   const skipped: Diagnostic[] = [];
   const maxSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const read = async (path: string): Promise<string | undefined> => {
+  const read: Read = async (path, into = skipped) => {
     const size = await fs.fileSize(path);
     if (size !== undefined && size > maxSize) {
-      skipped.push({ path, line: 1, severity: 'warning', code: 'file-too-large', message: `skipped: ${(size / 1048576).toFixed(1)} MB is over the ${(maxSize / 1048576).toFixed(1)} MB limit` });
+      into.push({ path, line: 1, severity: 'warning', code: 'file-too-large', message: `skipped: ${(size / 1048576).toFixed(1)} MB is over the ${(maxSize / 1048576).toFixed(1)} MB limit` });
       return undefined;
     }
     const text = await fs.readFile(path);
     if (text !== undefined && text.includes('\u0000')) {
-      skipped.push({ path, line: 1, severity: 'warning', code: 'binary-file', message: 'skipped: the file is binary, not text' });
+      into.push({ path, line: 1, severity: 'warning', code: 'binary-file', message: 'skipped: the file is binary, not text' });
       return undefined;
     }
     return text;
   };
   const dialect = normalizeDialect(opts.dialect);
+  // Started first: the workers read the Python files while this thread reads the dbt projects.
+  const python = readPythonFiles(all, read, opts.dialect ?? 'postgres', pool);
   const dbt = await readDbtWorkspace(all, read, opts.dialect ?? 'postgres', pool);
   const files: FileFacts[] = [...dbt.files];
   const lineageYaml = all.find((f) => f === LINEAGE_YAML || f === 'lineage.yaml');
@@ -66,7 +78,9 @@ export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialec
     const text = await read(path);
     if (text !== undefined) files.push(readSqlFile(path, text, dialect));
   }
-  files.push(...(await readPythonFiles(all, read, opts.dialect ?? 'postgres')));
+  const py = await python;
+  files.push(...py.files);
+  skipped.push(...py.skipped);
   // DVC first: MLflow runs are checked against the data versions dvc.lock records.
   const dvc = await readDvcFiles(all, read, fs);
   files.push(...dvc);

@@ -1,11 +1,21 @@
-// Parsing is the expensive part of indexing (SQL above all, then schema YAML and Jinja), and each
-// file parses on its own, so large batches are spread over worker threads. One pool serves a
-// whole index build, so both phases reuse warm workers; small batches run inline, where a
-// worker's start-up would cost more than it saves.
+// Parsing is the expensive part of indexing (SQL above all, then schema YAML, Jinja and the
+// Python readers), and each file parses on its own, so large batches are spread over worker
+// threads. One pool serves a whole index build, so both phases reuse warm workers; small batches
+// run inline, where a worker's start-up would cost more than it saves.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { TaskInput, TaskKind, TaskOutput } from './workerTasks';
-import { runTask, weightOf } from './workerTasks';
+import type { TaskInput, TaskKind, TaskOutput, TaskServices } from './workerTasks';
+import { NO_SERVICES, runTask, weightOf } from './workerTasks';
+
+export interface RunOptions {
+  /** Reads a workspace file for the task of `inputs[input]` (the Python readers' .sql files). */
+  readFile?: (path: string, input: number) => Promise<string | undefined>;
+  /**
+   * Work nothing waits on soon (the Python readers, overlapped with the dbt reading): its chunks
+   * go to a worker only when no other chunk is queued.
+   */
+  background?: boolean;
+}
 
 export interface PoolOptions {
   /** The bundled worker script (dist/parseWorker.js); without it everything runs inline. */
@@ -21,40 +31,69 @@ const CHUNK = 64_000;
 interface Chunk {
   kind: TaskKind;
   items: unknown[];
+  /** Services for the chunk's item `i`. */
+  services(i: number): TaskServices;
   done(results: unknown[]): void;
 }
 
-/** A chunk run on this thread; a task that throws here too yields no result for its item. */
-function runInline(c: Chunk): unknown[] {
-  return c.items.map((i) => {
+/**
+ * Tasks run on this thread, in order. An async task (a Python reader) is finished before the next
+ * starts: started together, each would hold its syntax tree until the last one finished.
+ */
+async function runHere(kind: TaskKind, items: unknown[], services: (i: number) => TaskServices, onError?: () => unknown): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (let i = 0; i < items.length; i++) {
     try {
-      return runTask(c.kind, i as never);
-    } catch {
-      return undefined;
+      const r = runTask(kind, items[i] as never, services(i));
+      out.push(r instanceof Promise ? await r : r);
+    } catch (e) {
+      if (!onError) throw e;
+      out.push(onError());
     }
-  });
+  }
+  return out;
+}
+
+/** A chunk run on this thread; a task that throws here too yields no result for its item. */
+function runInline(c: Chunk): Promise<unknown[]> {
+  return runHere(c.kind, c.items, c.services, () => undefined);
+}
+
+/** A worker's message: a chunk's results, or a task asking for a workspace file. */
+type WorkerMessage = unknown[] | ReadRequest;
+
+interface ReadRequest {
+  read: string;
+  id: number;
+  /** The item of the chunk whose task asks. */
+  item: number;
 }
 
 export class WorkerPool {
   private workers: Worker[] = [];
   private readonly queue: Chunk[] = [];
+  private readonly background: Chunk[] = [];
   private readonly idle: Worker[] = [];
   private readonly current = new Map<Worker, Chunk>();
 
   constructor(private readonly opts: PoolOptions) {}
 
   /** Runs `kind` over every input; results come back in input order. */
-  async run<K extends TaskKind>(kind: K, inputs: TaskInput<K>[]): Promise<TaskOutput<K>[]> {
+  async run<K extends TaskKind>(kind: K, inputs: TaskInput<K>[], opts: RunOptions = {}): Promise<TaskOutput<K>[]> {
+    const read = opts.readFile;
+    const services = (input: number): TaskServices => (read ? { readFile: (p) => read(p, input) } : NO_SERVICES);
     const weights = inputs.map(weightOf);
     const total = weights.reduce((a, b) => a + b, 0);
-    if (!this.opts.workerScript || total < INLINE_BELOW) return inputs.map((i) => runTask(kind, i));
+    if (!this.opts.workerScript || total < INLINE_BELOW) return runHere(kind, inputs, services) as Promise<TaskOutput<K>[]>;
     this.start(Math.ceil(total / CHUNK));
     const parts: Promise<unknown[]>[] = [];
+    const queue = opts.background ? this.background : this.queue;
     for (let i = 0; i < inputs.length; ) {
       let end = i;
       for (let w = 0; end < inputs.length && (w < CHUNK || end === i); end++) w += weights[end];
       const items = inputs.slice(i, end);
-      parts.push(new Promise((done) => this.queue.push({ kind, items, done })));
+      const offset = i;
+      parts.push(new Promise((done) => queue.push({ kind, items, services: (n) => services(offset + n), done })));
       i = end;
     }
     this.dispatch();
@@ -80,8 +119,9 @@ export class WorkerPool {
     const count = Math.min(this.opts.workers ?? availableParallelism(), wanted);
     while (this.workers.length < count) {
       const w = new Worker(this.opts.workerScript as string);
-      w.on('message', (results: unknown[]) => {
-        this.current.get(w)?.done(results);
+      w.on('message', (msg: WorkerMessage) => {
+        if (!Array.isArray(msg)) return this.answerRead(w, msg);
+        this.current.get(w)?.done(msg);
         this.current.delete(w);
         this.idle.push(w);
         this.dispatch();
@@ -96,6 +136,17 @@ export class WorkerPool {
     }
   }
 
+  // A read that fails answers "no such file"; a worker that has gone meanwhile (its chunk is
+  // redone inline) gets no answer.
+  private answerRead(w: Worker, req: ReadRequest): void {
+    const chunk = this.current.get(w);
+    const read = chunk ? chunk.services(req.item).readFile(req.read) : Promise.resolve(undefined);
+    const answer = (text: string | undefined) => {
+      if (this.workers.includes(w)) w.postMessage({ id: req.id, text });
+    };
+    read.then(answer, () => answer(undefined));
+  }
+
   private lose(w: Worker): void {
     if (!this.workers.includes(w)) return;
     this.workers = this.workers.filter((x) => x !== w);
@@ -103,22 +154,23 @@ export class WorkerPool {
     if (idleAt >= 0) this.idle.splice(idleAt, 1);
     const chunk = this.current.get(w);
     this.current.delete(w);
-    if (chunk) chunk.done(runInline(chunk));
+    if (chunk) void runInline(chunk).then(chunk.done);
     if (this.workers.length === 0) this.drainInline();
     else this.dispatch();
   }
 
-  // Each idle worker takes the next chunk, so a slow chunk does not hold the rest.
+  // Each idle worker takes the next chunk, so a slow chunk does not hold the rest; background
+  // chunks only when nothing else waits.
   private dispatch(): void {
-    while (this.idle.length && this.queue.length) {
+    while (this.idle.length && (this.queue.length || this.background.length)) {
       const w = this.idle.pop() as Worker;
-      const chunk = this.queue.shift() as Chunk;
+      const chunk = (this.queue.shift() ?? this.background.shift()) as Chunk;
       this.current.set(w, chunk);
       w.postMessage({ kind: chunk.kind, items: chunk.items });
     }
   }
 
   private drainInline(): void {
-    for (let c = this.queue.shift(); c; c = this.queue.shift()) c.done(runInline(c));
+    for (let c = this.queue.shift() ?? this.background.shift(); c; c = this.queue.shift() ?? this.background.shift()) void runInline(c).then(c.done);
   }
 }

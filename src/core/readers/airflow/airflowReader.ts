@@ -64,8 +64,6 @@ export async function readAirflowFile(path: string, text: string, opts: AirflowR
   } catch (e) {
     // A reader never throws: an unexpected shape costs this file's lineage, not the index.
     out.diagnostics.push({ path, line: 1, severity: 'warning', code: 'airflow-read', message: `DAG file not fully read: ${(e as Error).message}` });
-  } finally {
-    tree.delete();
   }
   return out;
 }

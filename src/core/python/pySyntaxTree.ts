@@ -1,0 +1,143 @@
+// A tree-sitter syntax tree copied into plain JavaScript objects in one cursor pass. Through
+// web-tree-sitter's binding every property read is a call into WebAssembly and every
+// `parent` / `childForFieldName` / `namedChildren` builds new wrapper objects; the readers ask the
+// same nodes many questions, so reading the WebAssembly tree directly cost three times the parse.
+// After one copy each question is a field read, and one node is one object: nodes can be compared
+// with `===` and the copy can outlive the WebAssembly tree, which is freed at once.
+import type { Tree, TreeCursor } from '@vscode/tree-sitter-wasm';
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+/** The text a tree was parsed from, with line starts for positions (computed on first use). */
+class PySource {
+  private lineStarts?: number[];
+
+  constructor(readonly text: string) {}
+
+  /** Rows count '\n' only and columns are UTF-16 code units, as web-tree-sitter reports them. */
+  position(index: number): Point {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: index - starts[lo] };
+  }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+// Most nodes are leaves; they share one empty list rather than each allocating its own.
+const NO_CHILDREN: readonly PyNode[] = Object.freeze([]);
+
+/** One syntax node, with the subset of web-tree-sitter's Node API the readers use. */
+export class PyNode {
+  private kids = NO_CHILDREN as PyNode[];
+  /** tree-sitter's hasError: the node is, or contains, a syntax error. */
+  hasError = false;
+  private named?: PyNode[];
+
+  constructor(
+    private readonly source: PySource,
+    /** Unique within the tree (preorder number, from 1). */
+    readonly id: number,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly isMissing: boolean,
+    /** The field this node fills in its parent (`function`, `arguments`, …), if any. */
+    readonly field: string | null,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly parent: PyNode | null,
+  ) {}
+
+  get children(): readonly PyNode[] {
+    return this.kids;
+  }
+
+  /** Used by copyTree only. */
+  addChild(node: PyNode): void {
+    if (this.kids === NO_CHILDREN) this.kids = [node];
+    else this.kids.push(node);
+  }
+
+  get text(): string {
+    return this.source.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get startPosition(): Point {
+    return this.source.position(this.startIndex);
+  }
+
+  get namedChildren(): PyNode[] {
+    return (this.named ??= this.kids.every((c) => c.isNamed) ? this.kids : this.kids.filter((c) => c.isNamed));
+  }
+
+  childForFieldName(name: string): PyNode | null {
+    for (const c of this.kids) if (c.field === name) return c;
+    return null;
+  }
+
+  /** This node and its descendants of the given types, in source order (preorder). */
+  descendantsOfType(types: string | string[]): PyNode[] {
+    const wanted = typeof types === 'string' ? [types] : types;
+    const out: PyNode[] = [];
+    const stack: PyNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop() as PyNode;
+      if (wanted.includes(n.type)) out.push(n);
+      for (let i = n.kids.length - 1; i >= 0; i--) stack.push(n.kids[i]);
+    }
+    return out;
+  }
+}
+
+// Whether a node is named depends only on its type id (aliases have ids of their own), so each
+// id of the one grammar used (Python) is asked once per thread rather than once per node.
+const namedById: boolean[] = [];
+
+/** Copies a web-tree-sitter tree; the caller still owns (and deletes) `tree`. */
+export function copyTree(tree: Tree, text: string): PyNode {
+  const source = new PySource(text);
+  const { types, fields } = tree.language;
+  // Only a tree with errors has ERROR and MISSING nodes to flag: elsewhere the slower questions
+  // (one wrapper object per node) are not asked.
+  const errors = tree.rootNode.hasError;
+  const cursor = tree.walk();
+  let nextId = 1;
+  const add = (parent: PyNode | null, c: TreeCursor): PyNode => {
+    const typeId = c.nodeTypeId;
+    const isNamed = (namedById[typeId] ??= c.nodeIsNamed);
+    const node = new PyNode(source, nextId++, types[typeId] || 'ERROR', isNamed, errors && c.nodeIsMissing, fields[c.currentFieldId] ?? null, c.startIndex, c.endIndex, parent);
+    if (errors) node.hasError = c.currentNode.hasError;
+    parent?.addChild(node);
+    return node;
+  };
+  try {
+    const root = add(null, cursor);
+    let current = root;
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        current = add(current, cursor);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return root;
+        current = current.parent as PyNode;
+      }
+      current = add(current.parent, cursor);
+    }
+  } finally {
+    cursor.delete();
+  }
+}
