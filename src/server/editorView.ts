@@ -19,7 +19,6 @@ export type ColumnSpot =
 export class EditorView {
   private readonly placed = new Map<string, PlacedAsset[]>();
   private readonly describing = new Map<string, Asset[]>();
-  private spots?: Map<string, Map<number, ColumnSpot[]>>;
   private statsCache?: { assets: number; edges: number; columnEdges: number; diagnostics: number };
 
   /** `complete` is false for the first build's early view: table graph only, no column references yet. */
@@ -53,24 +52,15 @@ export class EditorView {
 
   /** Column spots whose name starts at (line, column), both 1-based. */
   spotsAt(path: string, line: number, column: number): ColumnSpot[] {
-    return (this.spotIndex().get(path)?.get(line) ?? []).filter((s) => s.location.column === column);
-  }
-
-  // A large workspace has over a million reference positions: indexed on the first hover, not
-  // before the first CodeLens (which needs none of them).
-  private spotIndex(): Map<string, Map<number, ColumnSpot[]>> {
-    if (this.spots) return this.spots;
-    const spots = new Map<string, Map<number, ColumnSpot[]>>();
-    const add = (spot: ColumnSpot) => {
-      let byLine = spots.get(spot.location.path);
-      if (!byLine) spots.set(spot.location.path, (byLine = new Map()));
-      push(byLine, spot.location.line, spot);
-    };
-    for (const asset of this.index.assets.assets) {
-      for (const c of asset.columns) if (c.location) add({ kind: 'column', asset, column: c.name, location: c.location });
+    const at = (l: Location) => l.path === path && l.line === line && l.column === column;
+    const spots: ColumnSpot[] = [];
+    for (const asset of this.describedBy(path)) {
+      for (const c of asset.columns) if (c.location && at(c.location)) spots.push({ kind: 'column', asset, column: c.name, location: c.location });
     }
-    for (const ref of this.index.graph.references) for (const location of ref.locations) add({ kind: 'reference', ref, location });
-    this.spots = spots;
+    for (const ref of this.index.graph.referencesIn(path)) {
+      const location = ref.locations.find(at);
+      if (location) spots.push({ kind: 'reference', ref, location });
+    }
     return spots;
   }
 }

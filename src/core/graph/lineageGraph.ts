@@ -27,6 +27,8 @@ export class LineageGraph {
   readonly references: ColumnReference[] = [];
   private readonly refsByUpstream = new Map<string, ColumnReference[]>();
   private readonly refsByConsumer = new Map<string, ColumnReference[]>();
+  /** References by the files their positions are in (the editor asks per open file). */
+  private readonly refsByPath = new Map<string, ColumnReference[]>();
 
   addEdge(from: string, to: string, confidence: Confidence): void {
     if (from === to) return;
@@ -42,6 +44,13 @@ export class LineageGraph {
     this.references.push(ref);
     listOf(this.refsByUpstream, ref.upstream).push(ref);
     listOf(this.refsByConsumer, ref.consumer).push(ref);
+    let lastPath: string | undefined;
+    for (const l of ref.locations) {
+      if (l.path === lastPath) continue; // positions of one reference are mostly in one file
+      lastPath = l.path;
+      const list = listOf(this.refsByPath, l.path);
+      if (list[list.length - 1] !== ref) list.push(ref);
+    }
     this.addEdge(ref.upstream, ref.consumer, ref.confidence);
   }
 
@@ -59,6 +68,11 @@ export class LineageGraph {
     if (column === undefined) return list;
     const c = column.toLowerCase();
     return list.filter((r) => r.column.toLowerCase() === c);
+  }
+
+  /** References with a position in `path`. */
+  referencesIn(path: string): ColumnReference[] {
+    return this.refsByPath.get(path) ?? [];
   }
 
   /** References whose value flows into an output column (projection lineage). */
