@@ -175,21 +175,30 @@ async function main(): Promise<void> {
     }
     const lastEdit = performance.now();
     const before = first[0].command?.title ?? '';
+    // The user stopped typing: a rebuild runs now. The editor keeps asking (the lenses of the
+    // file, a hover) and each answer comes from the last complete index — how long do they take?
+    const duringMs: number[] = [];
     const after = await until(async () => {
+      const t3 = performance.now();
       const l = await lenses(s);
+      duringMs.push(performance.now() - t3);
+      const t4 = performance.now();
+      await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: model.hoverLine + 1, character: model.hoverChar } });
+      duringMs.push(performance.now() - t4);
       const title = l[0]?.command?.title;
       return title && title !== before ? title : undefined;
     });
     results.editVisibleMs = performance.now() - lastEdit;
-    Object.assign(results, { lensP50: pct(lensMs, 50), lensP95: pct(lensMs, 95), hoverP50: pct(hoverMs, 50), hoverP95: pct(hoverMs, 95), settledRssMb: rssMb(s.pid), peakRssMb: s.peakRss() });
+    Object.assign(results, { lensP50: pct(lensMs, 50), lensP95: pct(lensMs, 95), hoverP50: pct(hoverMs, 50), hoverP95: pct(hoverMs, 95), rebuildP50: pct(duringMs, 50), rebuildP95: pct(duringMs, 95), settledRssMb: rssMb(s.pid), peakRssMb: s.peakRss() });
     console.log(`while typing (${edits} edits, 100 ms apart): CodeLens p50 ${round(results.lensP50)} / p95 ${round(results.lensP95)} ms; hover p50 ${round(results.hoverP50)} / p95 ${round(results.hoverP95)} ms`);
+    console.log(`while the rebuild after the last edit runs (${duringMs.length} requests): p50 ${round(results.rebuildP50)} / p95 ${round(results.rebuildP95)} / max ${round(Math.max(...duringMs))} ms`);
     console.log(`last edit (a new ref) visible in the lenses after ${round(results.editVisibleMs)} ms: "${before}" → "${after}"`);
     console.log(`server RSS: peak ${round(results.peakRssMb)} MB, after the edits settle ${round(results.settledRssMb)} MB`);
     await s.stop();
   }
   fs.rmSync(storage, { recursive: true, force: true });
   const ok = (v: number, limit: number) => (v < limit ? 'ok' : 'MISSED');
-  console.log(`targets: first CodeLens warm < 3 s: ${ok(results.warmFirstCodeLensMs, 3000)}; CodeLens/hover p95 after an edit < 50 ms: ${ok(Math.max(results.lensP95, results.hoverP95), 50)}; server memory < 600 MB: ${ok(results.peakRssMb, 600)}`);
+  console.log(`targets: first CodeLens warm < 3 s: ${ok(results.warmFirstCodeLensMs, 3000)}; CodeLens/hover p95 after an edit < 50 ms: ${ok(Math.max(results.lensP95, results.hoverP95, results.rebuildP95), 50)}; server memory < 600 MB: ${ok(results.peakRssMb, 600)}`);
   console.log(JSON.stringify({ bench: 'server', models, ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, round(v)])) }));
 }
 
