@@ -34,8 +34,9 @@ const failureShot = join(repo, '.vscode-test/failure.png'); // .vscode-test/ is 
 const timeoutMs = Number(env.DATALINEAGE_TEST_TIMEOUT_MS ?? 8 * 60_000);
 const verbose = /^(1|true)$/i.test(env.DATALINEAGE_VERBOSE ?? '');
 
-// Workbench start-up chatter that says nothing about the extension (shown with DATALINEAGE_VERBOSE=1).
-const noise = /^(Resolv(ing|ed) connection token|Creating a socket|\[Service Worker\]|Updating additional builtin extensions cache|Ignoring fetching additional builtin extensions|ChatSessionStore:)/;
+// Workbench chatter that says nothing about the extension (shown with DATALINEAGE_VERBOSE=1).
+// CodeExpectedError is the workbench logging a cancelled quick pick (the suite closes one).
+const noise = /^(Resolv(ing|ed) connection token|Creating a socket|\[Service Worker\]|Updating additional builtin extensions cache|Ignoring fetching additional builtin extensions|ChatSessionStore:|CodeExpectedError)/;
 
 /** Polls every frame (webviews are nested iframes) until `selector` is visible there. */
 async function visibleInAnyFrame(page, selector, timeoutMs) {
