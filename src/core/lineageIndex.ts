@@ -157,9 +157,16 @@ export class LineageIndex {
       this.diagnostics.push(...f.diagnostics);
       if (f.changes.length) this.changes.set(f.path, f.changes);
     }
+    const pause = yielder(this.options.yieldEveryMs);
     const pending: [AssetFact, Asset][] = [];
-    for (const f of this.facts) for (const fact of f.assets) pending.push([fact, this.assets.add(fact)]);
+    for (const f of this.facts) {
+      for (const fact of f.assets) pending.push([fact, this.assets.add(fact)]);
+      const turn = pause();
+      if (turn) await turn;
+    }
     for (const [fact, asset] of pending) {
+      const turn = pause();
+      if (turn) await turn;
       for (const up of fact.upstream) {
         const target = this.resolveUpstream(up, projectOf(fact));
         if (target) this.graph.addEdge(target.id, asset.id, 'explicit');

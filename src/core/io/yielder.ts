@@ -8,14 +8,19 @@
 export function yielder(budgetMs?: number): () => Promise<void> | undefined {
   if (!budgetMs || budgetMs <= 0) return () => undefined;
   let last = performance.now();
+  // Concurrent loops (the prefetch runs many readers) share one turn: each with its own
+  // setImmediate, every reader would run its full budget again inside the same check phase.
+  let pending: Promise<void> | undefined;
   return () => {
-    const now = performance.now();
-    if (now - last < budgetMs) return undefined;
-    return new Promise<void>((resolve) =>
+    if (pending) return pending;
+    if (performance.now() - last < budgetMs) return undefined;
+    pending = new Promise<void>((resolve) =>
       setImmediate(() => {
         last = performance.now();
+        pending = undefined;
         resolve();
       }),
     );
+    return pending;
   };
 }
