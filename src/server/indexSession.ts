@@ -34,7 +34,7 @@ export class IndexSession {
   private readonly disk: NodeFileSystem;
   private readonly overlay: OverlayFileSystem;
   private readonly files: FilteredFileSystem;
-  private readonly cache: AnalysisCache & { save?(): Promise<void>; release?(): void };
+  private readonly cache: AnalysisCache & { save?(): Promise<void> };
   private current?: EditorView;
   /** What each build resolved, so the next one replays unchanged files (see resolveMemo.ts). */
   private readonly memo = new ResolveMemo();
@@ -137,21 +137,26 @@ export class IndexSession {
   }
 
   /**
-   * Saving keeps a reopened workspace fast, but serialising a large cache blocks for a moment,
-   * so while the user types it happens at most once per quiet period. A failed save only costs
-   * speed on the next start.
+   * Saving keeps a reopened workspace fast, but packing the snapshot and serialising the parse
+   * cache block this thread for up to a second on a large workspace, and reading the cache back
+   * costs as much again. So the cache stays in memory between builds (rebuilds need it anyway),
+   * and it is written after the first build, when the server shuts down, and after five quiet
+   * minutes. A failed save only costs speed on the next start.
    */
   private saveCache(delayMs: number): void {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      // A build running now keeps using what it loaded; releasing mid-build would lose entries.
       if (this.building) return this.saveCache(1_000);
-      void this.cache
-        .save?.()
-        .then(() => (this.building ? undefined : this.cache.release?.()))
-        .catch((e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`));
+      void this.save();
     }, delayMs);
+  }
+
+  /** Writes the cache now (the server calls it on shutdown). */
+  async save(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.cache.save?.().catch((e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`));
   }
 
   /**
@@ -198,7 +203,7 @@ export class IndexSession {
         this.fillMemo = true;
         this.schedule(2_000);
       }
-      this.saveCache(first ? 0 : 10_000);
+      this.saveCache(first ? 0 : 300_000);
     } catch (e) {
       this.hooks.log(`index build failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       this.early = undefined;

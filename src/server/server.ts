@@ -274,5 +274,10 @@ function engineVersion(): string {
   }
 }
 
+// The parse cache is saved after the first build and on quiet periods; shutting down saves the rest.
+connection.onShutdown(async () => {
+  await Promise.all(sessions.map((s) => s.save()));
+});
+
 documents.listen(connection);
 connection.listen();

@@ -51,17 +51,6 @@ export class FileAnalysisCache implements AnalysisCache {
     if (this.snapshot) await writeSerialized(`${this.file}.snapshot`, this.snapshot());
   }
 
-  /**
-   * Drops what save() has written from memory (a long-lived process such as the language server
-   * would otherwise hold every file's analysis between builds); the next build reads the file.
-   */
-  release(): void {
-    this.loaded = undefined;
-    this.used.clear();
-    this.snapshot = undefined;
-    this.dirty = false;
-  }
-
   private async entries(): Promise<Map<string, CachedAnalysis>> {
     if (!this.loaded) {
       const data = await readSerialized<{ version: number; entries: [string, CachedAnalysis][] }>(this.file);
