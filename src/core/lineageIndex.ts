@@ -89,10 +89,13 @@ export class LineageIndex {
   private dbt?: DbtWorkspace;
   private readonly fs: PrefetchedFileSystem;
   private readonly pool: WorkerPool;
+  /** One turn-taker for the whole build, so the phases share its budget (see yieldEveryMs). */
+  private readonly pause: () => Promise<void> | undefined;
 
   constructor(fs: WorkspaceFileSystem, private readonly options: IndexOptions = {}) {
     this.fs = new PrefetchedFileSystem(fs, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
     this.pool = new WorkerPool({ workerScript: options.workerScript, workers: options.workers });
+    this.pause = yielder(options.yieldEveryMs);
   }
 
   /** Reads the workspace, then either restores the snapshot of this exact content or indexes it. */
@@ -108,7 +111,7 @@ export class LineageIndex {
     const t0 = performance.now();
     const files = await this.fs.listFiles();
     this.pool.warm(files.length * 1000); // a rough guess of the parsing to come, ~1 KB per file
-    await this.fs.prefetch(yielder(this.options.yieldEveryMs));
+    await this.fs.prefetch(this.pause);
     this.timings.readMs = performance.now() - t0;
     const cache = this.options.cache;
     const fingerprint = this.fs.fingerprint(`${SNAPSHOT_VERSION}|${SQL_ANALYSIS_VERSION}|${this.options.engineVersion ?? ''}|${this.options.dialect ?? ''}|${this.options.maxFileSize ?? ''}`);
@@ -157,7 +160,7 @@ export class LineageIndex {
       this.diagnostics.push(...f.diagnostics);
       if (f.changes.length) this.changes.set(f.path, f.changes);
     }
-    const pause = yielder(this.options.yieldEveryMs);
+    const pause = this.pause;
     const pending: [AssetFact, Asset][] = [];
     for (const f of this.facts) {
       for (const fact of f.assets) pending.push([fact, this.assets.add(fact)]);
@@ -183,7 +186,7 @@ export class LineageIndex {
     const cache: AnalysisCache = this.options.cache ?? new MemoryAnalysisCache();
     await cache.prepare?.();
     const queries = this.facts.flatMap((f) => f.queries);
-    const pause = yielder(this.options.yieldEveryMs);
+    const pause = this.pause;
     const memo = this.options.resolveMemo;
     memo?.begin();
     const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.pool, this.options.engineVersion ?? '', pause);

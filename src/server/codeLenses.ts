@@ -8,6 +8,7 @@ import { analyzeImpact } from '../core/impact/impactAnalysis';
 import { formatRelation } from '../core/sql/queryIr';
 import type { ServerSettings } from '../protocol/lineageProtocol';
 import type { EditorView } from './editorView';
+import { editorPosition } from './workspacePaths';
 
 export const SHOW_NEIGHBOURS = 'datalineage.showNeighbours';
 export const SHOW_MIGRATION_IMPACT = 'datalineage.analyzeMigration';
@@ -82,7 +83,7 @@ function migrationLenses(view: EditorView, path: string, uri: string): CodeLens[
   return lenses;
 }
 
-function lineRange(line1: number) {
-  const line = Math.max(0, line1 - 1);
-  return { start: { line, character: 0 }, end: { line, character: 0 } };
+function lineRange(line: number) {
+  const start = editorPosition({ line });
+  return { start, end: start };
 }

@@ -10,6 +10,7 @@ import { parseJinjaCall } from '../core/dbt/jinjaCall';
 import { relationFromParts } from '../core/sql/queryIr';
 import type { EditorView } from './editorView';
 import type { WorkspacePaths } from './workspacePaths';
+import { editorPosition } from './workspacePaths';
 
 export function definition(view: EditorView, path: string, text: string, line0: number, character: number, paths: WorkspacePaths): LspLocation[] {
   const tokens = tokenizeSql(text);
@@ -48,7 +49,7 @@ function tableTarget(view: EditorView, tokens: SqlToken[], i: number): Asset | u
 function locationsOf(asset: Asset, paths: WorkspacePaths): LspLocation[] {
   const list = asset.locations.length ? asset.locations : asset.location ? [asset.location] : [];
   return list.map((l) => {
-    const pos = { line: Math.max(0, l.line - 1), character: Math.max(0, l.column - 1) };
+    const pos = editorPosition(l);
     return { uri: paths.uri(l.path), range: { start: pos, end: pos } };
   });
 }

@@ -3,14 +3,14 @@
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { Diagnostic } from '../core/model';
+import { editorPosition } from './workspacePaths';
 
 const PARSE_CODES = new Set(['sql-parse', 'python-parse', 'jinja-parse', 'jinja-render', 'empty-render', 'airflow-read']);
 
 export function diagnosticsByPath(list: Diagnostic[]): Map<string, LspDiagnostic[]> {
   const out = new Map<string, LspDiagnostic[]>();
   for (const d of list) {
-    const line = Math.max(0, d.line - 1);
-    const character = Math.max(0, (d.column ?? 1) - 1);
+    const { line, character } = editorPosition(d);
     const diagnostic: LspDiagnostic = {
       // An empty range makes the editor underline the word there; without a column, the whole line.
       range: { start: { line, character }, end: { line, character: d.column ? character : Number.MAX_SAFE_INTEGER } },

@@ -9,6 +9,7 @@ import type { ColumnEdge, GraphData, GraphEdge, GraphNode, GraphQuery, LookupErr
 import type { EditorView } from './editorView';
 import { assetLink, findAsset } from './requests';
 import type { WorkspacePaths } from './workspacePaths';
+import { editorPosition } from './workspacePaths';
 
 /** Used when the query names no budget: the setting's default. */
 export const DEFAULT_NODE_BUDGET = 300;
@@ -110,7 +111,7 @@ function graphNode(a: Asset, depth: number, paths: WorkspacePaths): GraphNode {
   const columns = a.columns.map((c) => ({
     name: c.name,
     ...(c.type && { type: c.type }),
-    ...(c.location && { line: c.location.line - 1, character: c.location.column - 1 }),
+    ...(c.location && editorPosition(c.location)),
   }));
   const stale = a.meta.stale === true || a.meta.dataStale === true;
   return { ...assetLink(a, paths), depth, columns, hiddenUpstream: 0, hiddenDownstream: 0, ...(stale && { stale }) };

@@ -7,10 +7,11 @@ import { impactMarkdown } from '../core/impact/impactMarkdown';
 import type { AssetLink, ImpactResult, LookupError, MigrationLookupError, NeighboursResult } from '../protocol/lineageProtocol';
 import type { EditorView } from './editorView';
 import type { WorkspacePaths } from './workspacePaths';
+import { editorPosition } from './workspacePaths';
 
 export function assetLink(a: Asset, paths: WorkspacePaths): AssetLink {
   const at = a.location;
-  return { id: a.id, name: a.name, asset_type: a.asset_type, ...(at && { uri: paths.uri(at.path), line: at.line - 1, character: at.column - 1 }) };
+  return { id: a.id, name: a.name, asset_type: a.asset_type, ...(at && { uri: paths.uri(at.path), ...editorPosition(at) }) };
 }
 
 export function findAsset(view: EditorView, name: string): Asset | LookupError {

@@ -23,3 +23,8 @@ export class WorkspacePaths {
     return pathToFileURL(path.join(this.root, relative)).href;
   }
 }
+
+/** A core position (1-based line and column, as compilers print them) as the editor counts (0-based). */
+export function editorPosition(l: { line: number; column?: number }): { line: number; character: number } {
+  return { line: Math.max(0, l.line - 1), character: Math.max(0, (l.column ?? 1) - 1) };
+}

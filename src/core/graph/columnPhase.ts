@@ -71,7 +71,7 @@ function startJob(job: ColumnJob, ctx: ColumnPhaseContext, direct: Effects, memo
   if (previous) {
     const probe = new JobResolver(job, ctx, direct);
     if (stillValid(previous, ctx, (rel) => probe.lookup(rel))) {
-      replay(previous, ctx);
+      replay(previous, ctx, direct);
       memo.keep(key, previous);
       memo.replayed++;
       return 'replayed';

@@ -106,8 +106,8 @@ export function stillValid(record: JobRecord, host: Host, resolve: (rel: Relatio
   return true;
 }
 
-export function replay(record: JobRecord, host: Host): void {
-  const fx = directEffects(host);
+/** Re-applies a record through `fx`, the phase's direct effects. */
+export function replay(record: JobRecord, host: Host, fx: Effects): void {
   for (const op of record.ops) {
     switch (op.kind) {
       case 'ref':
