@@ -51,6 +51,8 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 300_000
 interface Session {
   /** Every index status the server sent, and whether a build was restored from the cache. */
   statuses: string[];
+  /** The server's log of each edit patched in place. */
+  updates: string[];
   restored: boolean;
   conn: MessageConnection;
   pid: number;
@@ -65,9 +67,12 @@ async function startServer(storage: string): Promise<Session> {
   conn.onRequest('window/workDoneProgress/create', () => null);
   // The server's own account of each build (restored from cache, or how many files it parsed).
   const statuses: string[] = [];
+  const updates: string[] = [];
   let restored = false;
   conn.onNotification('lineage/status', (st: { state: string }) => void statuses.push(st.state));
   conn.onNotification('window/logMessage', (m: { message: string }) => {
+    if (/^updated /.test(m.message)) updates.push(m.message);
+    if (/^indexing again/.test(m.message)) console.log(`  server: ${m.message}`);
     if (!/^indexed /.test(m.message)) return;
     if (m.message.includes('restored from cache')) restored = true;
     console.log(`  server: ${m.message}`);
@@ -86,6 +91,7 @@ async function startServer(storage: string): Promise<Session> {
   await conn.sendNotification('initialized', {});
   return {
     statuses,
+    updates,
     get restored() {
       return restored;
     },
@@ -194,6 +200,12 @@ async function main(): Promise<void> {
     console.log(`while the rebuild after the last edit runs (${duringMs.length} requests): p50 ${round(results.rebuildP50)} / p95 ${round(results.rebuildP95)} / max ${round(Math.max(...duringMs))} ms`);
     console.log(`last edit (a new ref) visible in the lenses after ${round(results.editVisibleMs)} ms: "${before}" → "${after}"`);
     console.log(`server RSS: peak ${round(results.peakRssMb)} MB, after the edits settle ${round(results.settledRssMb)} MB`);
+    const updateMs = s.updates.map((u) => Number(/in (\d+) ms/.exec(u)?.[1] ?? NaN)).filter((n) => !Number.isNaN(n));
+    results.updates = updateMs.length;
+    if (updateMs.length) {
+      Object.assign(results, { updateP50: pct(updateMs, 50), updateMax: Math.max(...updateMs) });
+      console.log(`edits patched in place: ${updateMs.length}, each p50 ${round(results.updateP50)} / max ${round(results.updateMax)} ms; last: ${s.updates[s.updates.length - 1]}`);
+    }
     await s.stop();
   }
   fs.rmSync(storage, { recursive: true, force: true });

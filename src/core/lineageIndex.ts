@@ -20,7 +20,10 @@ import type { IndexSnapshot } from './cache/indexSnapshot';
 import { SQL_ANALYSIS_VERSION } from './sql/sqlAnalysis';
 import type { DbtWorkspace } from './dbt/dbtReader';
 import type { AnalysisCache } from './cache/analysisCache';
-import type { ResolveMemo } from './graph/resolveMemo';
+import type { JobRecord, ResolveMemo } from './graph/resolveMemo';
+import type { ColumnJob } from './graph/columnPhase';
+import { UpdateState } from './graph/inPlaceUpdate';
+import type { ChangedFile, UpdateHost } from './graph/inPlaceUpdate';
 import { MemoryAnalysisCache } from './cache/analysisCache';
 import { formatRelation, relationKey } from './sql/queryIr';
 import { analyzeImpact } from './impact/impactAnalysis';
@@ -64,7 +67,15 @@ export interface IndexOptions {
   restoreSnapshot?: boolean;
   /** Identifies the engine build: cached results of another build are never reused. */
   engineVersion?: string;
+  /**
+   * Keep what each file and column job contributed, so update() can patch an edit in place
+   * (the language server); costs some memory, so one-off builds (the CLI) do not.
+   */
+  keepForUpdates?: boolean;
 }
+
+/** What update() did: patched in place, or why the workspace must be indexed again. */
+export type UpdateOutcome = { applied: true; resolved: number; ms: number } | { applied: false; reason: string };
 
 export interface IndexTimings {
   readMs: number;
@@ -88,11 +99,14 @@ export class LineageIndex {
   private facts: FileFacts[] = [];
   private dbt?: DbtWorkspace;
   private readonly fs: PrefetchedFileSystem;
+  /** Kept by a build made for updates (see inPlaceUpdate.ts). */
+  private updates?: UpdateState;
   private readonly pool: WorkerPool;
   /** One turn-taker for the whole build, so the phases share its budget (see yieldEveryMs). */
   private readonly pause: () => Promise<void> | undefined;
 
-  constructor(fs: WorkspaceFileSystem, private readonly options: IndexOptions = {}) {
+  constructor(private readonly source: WorkspaceFileSystem, private readonly options: IndexOptions = {}) {
+    const fs = source;
     this.fs = new PrefetchedFileSystem(fs, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
     this.pool = new WorkerPool({ workerScript: options.workerScript, workers: options.workers });
     this.pause = yielder(options.yieldEveryMs);
@@ -114,7 +128,7 @@ export class LineageIndex {
     await this.fs.prefetch(this.pause);
     this.timings.readMs = performance.now() - t0;
     const cache = this.options.cache;
-    const fingerprint = this.fs.fingerprint(`${SNAPSHOT_VERSION}|${SQL_ANALYSIS_VERSION}|${this.options.engineVersion ?? ''}|${this.options.dialect ?? ''}|${this.options.maxFileSize ?? ''}`);
+    const fingerprint = this.fingerprintOf();
     // DVC staleness depends on data files (any size, any format) that the fingerprint does not
     // read, so a workspace with DVC pipelines is always indexed; its SQL still comes from the cache.
     const usesDvc = files.some((f) => f.endsWith('dvc.yaml') || f.endsWith('.dvc'));
@@ -128,14 +142,77 @@ export class LineageIndex {
     this.options.onTableGraph?.();
     await this.resolveColumns();
     // The readers' facts and the dbt context are only needed to build; a long-lived index (the
-    // language server's) should not carry every file's text and parse inputs after that.
+    // language server's) should not carry every file's text and parse inputs after that. An
+    // index made for updates keeps the dbt context (without the files it read) to read edits.
     this.facts = [];
-    this.dbt = undefined;
-    if (snapshots) {
-      const extra = this.fs.extraFiles();
-      cache?.writeSnapshot?.(() => takeSnapshot(this, fingerprint, extra));
-    }
+    if (this.options.keepForUpdates && this.dbt) this.dbt.files = [];
+    else this.dbt = undefined;
+    this.snapshots = snapshots;
+    this.offerSnapshot(fingerprint);
     this.fs.release();
+  }
+
+  private snapshots = false;
+
+  private offerSnapshot(fingerprint: string): void {
+    if (!this.snapshots) return;
+    const extra = this.fs.extraFiles();
+    this.options.cache?.writeSnapshot?.(() => takeSnapshot(this, fingerprint, extra));
+  }
+
+  private fingerprintOf(): string {
+    return this.fs.fingerprint(`${SNAPSHOT_VERSION}|${SQL_ANALYSIS_VERSION}|${this.options.engineVersion ?? ''}|${this.options.dialect ?? ''}|${this.options.maxFileSize ?? ''}`);
+  }
+
+  /**
+   * Patches edited files into this index in place (see inPlaceUpdate.ts): `paths` changed their
+   * content, none was created or deleted. When that is not possible the index is left as it was
+   * and the answer says why: the caller indexes the workspace again.
+   */
+  async update(paths: string[]): Promise<UpdateOutcome> {
+    const t0 = performance.now();
+    const no = (reason: string): UpdateOutcome => ({ applied: false, reason });
+    const state = this.updates;
+    const dbt = this.dbt;
+    if (!state || !dbt) return no('the index was not built for updates');
+    const cache = this.options.cache ?? new MemoryAnalysisCache();
+    const changed: ChangedFile[] = [];
+    for (const path of paths) {
+      const size = await this.source.fileSize(path);
+      if (size === undefined) return no(`${path} is gone`);
+      if (size > (this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE)) return no(`${path} is over the size limit`);
+      const text = await this.source.readFile(path);
+      if (text === undefined || text.includes('\u0000')) return no(`${path} cannot be read as text`);
+      if (!state.factsOf(path)) return no(`${path} is new to the index`);
+      const facts = dbt.rereadModel(path, text);
+      if (!facts) return no(`${path} is not a dbt model whose name, relation and config stay the same`);
+      const { jobs } = await buildColumnJobs(facts.queries, dbt, cache, new WorkerPool({}), this.options.engineVersion ?? '');
+      changed.push({ path, text, facts, jobs });
+    }
+    const host: UpdateHost = {
+      assets: this.assets,
+      graph: this.graph,
+      diagnostics: this.diagnostics,
+      relationAsset: (r) => this.relationAsset(r),
+      resolveUpstream: (u, project) => this.resolveUpstream(u, project),
+      cache,
+      memo: this.options.resolveMemo,
+      unresolvedDiagnostic: (up, fact) => this.unresolvedDiagnostic(up, fact),
+    };
+    const checked = state.check(host, changed);
+    if (checked.reason) return no(checked.reason);
+    const texts = new Map<string, string>();
+    for (const path of checked.paths) {
+      const text = await this.source.readFile(path);
+      if (text === undefined) return no(`${path} cannot be read`);
+      texts.set(path, text);
+    }
+    // From here on nothing waits: requests see the index before or after, never half-way.
+    const { resolved } = state.apply(host, changed, checked.owners, texts);
+    dedupeDiagnostics(this.diagnostics);
+    for (const c of changed) this.fs.changed(c.path, c.text);
+    this.offerSnapshot(this.fingerprintOf());
+    return { applied: true, resolved, ms: performance.now() - t0 };
   }
 
   private restore(snap: IndexSnapshot): void {
@@ -191,16 +268,22 @@ export class LineageIndex {
     memo?.begin();
     const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.pool, this.options.engineVersion ?? '', pause);
     this.diagnostics.push(...diagnostics);
+    const keep = this.options.keepForUpdates;
+    // What each owner's columns are before any SQL is resolved: an update starts from there.
+    const bases = new Map<string, ReturnType<typeof UpdateState.base>>();
+    if (keep) for (const j of jobs) if (j.ownerId && !bases.has(j.ownerId)) bases.set(j.ownerId, UpdateState.base(this.assets.get(j.ownerId)!));
+    const records = keep ? new Map<ColumnJob, JobRecord>() : undefined;
     await runColumnPhase(jobs, {
       assets: this.assets,
       graph: this.graph,
       diagnostics: this.diagnostics,
       relationAsset: (r) => this.relationAsset(r),
       resolveUpstream: (u, project) => this.resolveUpstream(u, project),
-    }, pause, memo);
+    }, pause, memo, records);
     memo?.commit();
     this.reportCycles();
     dedupeDiagnostics(this.diagnostics);
+    if (records) this.updates = new UpdateState(this.facts, bases, records, this.diagnostics);
     Object.assign(this.timings, { columnLineageMs: performance.now() - t0, parsed, cached, replayed: memo?.replayed ?? 0 });
   }
 
@@ -270,9 +353,13 @@ export class LineageIndex {
   }
 
   private unresolved(up: UpstreamRef, fact: AssetFact): void {
+    this.diagnostics.push(this.unresolvedDiagnostic(up, fact));
+  }
+
+  private unresolvedDiagnostic(up: UpstreamRef, fact: AssetFact): Diagnostic {
     const at = fact.location ?? { path: fact.source_ref, line: 1, column: 1 };
     const what = up.kind === 'ref' ? `ref('${up.name}') points to no model, seed or snapshot` : up.kind === 'source' ? `source('${up.source}', '${up.table}') is not declared in any sources YAML` : up.kind === 'name' ? `upstream asset "${up.name}" is not known` : `upstream file "${'path' in up ? up.path : ''}" is not known`;
-    this.diagnostics.push({ path: at.path, line: at.line, column: at.column, severity: 'error', code: up.kind === 'source' ? 'unknown-source' : 'unknown-ref', message: `${fact.name}: ${what}` });
+    return { path: at.path, line: at.line, column: at.column, severity: 'error', code: up.kind === 'source' ? 'unknown-source' : 'unknown-ref', message: `${fact.name}: ${what}` };
   }
 
   private reportCycles(): void {

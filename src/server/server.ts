@@ -159,7 +159,7 @@ documents.onDidClose((e) => {
   for (const s of sessions) void s.setBuffer(e.document.uri, undefined);
 });
 connection.onDidChangeWatchedFiles((params) => {
-  for (const change of params.changes) for (const s of sessions) s.fileChanged(change.uri, change.type === FileChangeType.Deleted);
+  for (const change of params.changes) for (const s of sessions) s.fileChanged(change.uri, change.type === FileChangeType.Deleted ? 'deleted' : change.type === FileChangeType.Created ? 'created' : 'changed');
 });
 connection.onDidChangeConfiguration((params) => {
   const next = (params.settings as { datalineage?: Partial<ServerSettings> } | undefined)?.datalineage;

@@ -9,7 +9,7 @@ import { configFor, parseDbtProject, parseProfiles } from './dbtProject';
 import { parseSeedCsv } from './seeds';
 import { readManifestFacts } from './manifestFacts';
 import type { DbtRenderContext, MacroLibrary } from './jinjaRender';
-import { loadMacros, renderDbtSql, renderJinjaValue, resolveSchemaName } from './jinjaRender';
+import { extractJinjaRefs, loadMacros, renderDbtSql, renderJinjaValue, resolveSchemaName } from './jinjaRender';
 import { modelFact, snapshotName } from './dbtFacts';
 import { projectFiles, type ProjectFiles } from './projectFiles';
 import { WorkerPool } from '../workers/workerPool';
@@ -30,6 +30,11 @@ export interface DbtProjectState {
   contextHash: string;
   relations: Map<string, Relation>; // model/seed/snapshot name → relation
   sources: Map<string, Relation>; // "source.table" → relation
+  /**
+   * A model or snapshot file read again in this project's context, for an in-place update;
+   * undefined when the file is disabled or its config needs rendering that reports a problem.
+   */
+  readModel?: (path: string, text: string) => FileFacts | undefined;
 }
 
 export interface DbtWorkspace {
@@ -39,6 +44,12 @@ export interface DbtWorkspace {
   owns(path: string): boolean;
   render(query: QuerySource): DbtRenderOutcome;
   contextHashOf(query: QuerySource): string;
+  /**
+   * A model file's facts read again after an edit, when the edit leaves everything else the
+   * project knows as it was (the same asset, relation and config); undefined otherwise, and the
+   * caller indexes the workspace again.
+   */
+  rereadModel(path: string, text: string): FileFacts | undefined;
 }
 
 export type ReadText = (path: string) => Promise<string | undefined>;
@@ -57,9 +68,11 @@ export async function readDbtWorkspace(allFiles: string[], read: ReadText, defau
     }
     const pf = projectFiles(parsed.project, allFiles);
     owned.push(...pf.ownedPrefixes);
+    const first = files.length;
     const state = await readProject(parsed.project, pf, read, defaultDialect, files, parsed.diagnostics, pool ?? new WorkerPool({}));
     states.push(state);
-    for (const f of files) for (const fact of f.assets) if (fact.asset_type === 'dbt_model' || fact.asset_type === 'dbt_snapshot') byQueryPath.set(fact.location?.path ?? '', { state, fact });
+    // Only this project's files: each model renders in its own project's context.
+    for (const f of files.slice(first)) for (const fact of f.assets) if (fact.asset_type === 'dbt_model' || fact.asset_type === 'dbt_snapshot') byQueryPath.set(fact.location?.path ?? '', { state, fact });
   }
   // ref('x') looks in the model's own project first, then in the others (dbt's package order);
   // ref('pkg', 'x') only in project pkg.
@@ -79,6 +92,13 @@ export async function readDbtWorkspace(allFiles: string[], read: ReadText, defau
       return hit ? renderModel(hit.state, hit.fact, q.originalText, (name, pkg) => resolveRef(hit.state, name, pkg)) : { renderedRelations: [], diagnostics: [] };
     },
     contextHashOf: (q) => (byQueryPath.has(q.path) ? workspaceHash : ''),
+    rereadModel: (path, text) => {
+      const hit = byQueryPath.get(path);
+      const f = hit?.state.readModel?.(path, text);
+      const fact = f?.assets[0];
+      // Rendering reads the fact's relation and path, which this check keeps as they were.
+      return hit && f && fact && sameExceptUpstream(fact, hit.fact) ? f : undefined;
+    },
   };
 }
 
@@ -162,22 +182,34 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
     f.assets.push({ id: `seed.${project.name}.${name}`, asset_type: 'dbt_seed', name, source_ref: path, relation, location: { path, line: 1, column: 1 }, columns, columnsComplete: columns.length > 0, upstream: [], origin: 'dbt' });
   }
 
-  for (const [i, path] of sqlPaths.entries()) {
-    const text = sqlTexts[i];
-    const extracted = extractions[i];
+  // One model or snapshot file's facts. Kept on the project state: an edit to a model's SQL is
+  // read again with the same project context (see DbtWorkspace.rereadModel).
+  const readModel = (path: string, text: string, extracted: ReturnType<typeof extractJinjaRefs>, configOut: FileFacts): FileFacts | undefined => {
     const isSnapshot = pf.snapshots.includes(path);
     const name = (isSnapshot ? snapshotName(text) : undefined) ?? stem(path);
     const doc = docs.get(name.toLowerCase());
     const tree = isSnapshot ? project.snapshotConfig : project.modelConfig;
-    const cfg = renderConfig({ ...configFor(tree, project.name, pf.folders(path)), ...(doc?.config ?? {}), ...extracted.config }, jinja, projectFacts);
-    if (cfg.enabled === false) continue;
+    const cfg = renderConfig({ ...configFor(tree, project.name, pf.folders(path)), ...(doc?.config ?? {}), ...extracted.config }, jinja, configOut);
+    if (cfg.enabled === false) return undefined;
     const relation = isSnapshot ? { database: target.database || undefined, schema: String(cfg.target_schema ?? target.schema), name: String(cfg.alias ?? name) } : relationFor(cfg, name, target, schemaCtx);
-    state.relations.set(name.toLowerCase(), relation);
-    const f = fileOut(path);
+    const f: FileFacts = { path, assets: [], changes: [], queries: [], diagnostics: [] };
     for (const d of extracted.diagnostics) f.diagnostics.push({ path, line: d.line, column: d.column, severity: 'warning', code: d.code, message: d.message });
     const fact = modelFact(project.name, name, path, isSnapshot, relation, extracted.upstream, doc, cfg);
     f.assets.push(fact);
     f.queries.push({ path, originalText: text, dialect, ownerId: fact.id });
+    return f;
+  };
+  state.readModel = (path, text) => {
+    const configOut: FileFacts = { path: pf.projectFile, assets: [], changes: [], queries: [], diagnostics: [] };
+    const f = readModel(path, text, extractJinjaRefs(text), configOut);
+    return f && !configOut.diagnostics.length ? f : undefined;
+  };
+  for (const [i, path] of sqlPaths.entries()) {
+    const f = readModel(path, sqlTexts[i], extractions[i], projectFacts);
+    if (!f) continue;
+    const relation = f.assets[0].relation!;
+    state.relations.set(f.assets[0].name.toLowerCase(), relation);
+    out.push(f);
   }
   if (pf.manifest) {
     const text = await read(pf.manifest);
@@ -271,6 +303,11 @@ function contextHash(state: DbtProjectState, macros: { path: string; text: strin
   h.update(JSON.stringify([state.project.vars, state.target, [...state.relations], [...state.sources]]));
   for (const m of macros) h.update(m.text);
   return h.digest('base64url');
+}
+
+/** Two facts of one model that differ at most in what they reference (the table graph's edges). */
+function sameExceptUpstream(a: AssetFact, b: AssetFact): boolean {
+  return JSON.stringify({ ...a, upstream: undefined }) === JSON.stringify({ ...b, upstream: undefined });
 }
 
 function stem(path: string): string {

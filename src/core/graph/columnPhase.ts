@@ -13,7 +13,7 @@ import type { Asset, AssetIndex } from './assetIndex';
 import type { ColumnReference, LineageGraph } from './lineageGraph';
 import { IdentifierIndex, mapRenderedLine } from './identifierIndex';
 import { directEffects, recordingEffects, replay, stillValid } from './resolveMemo';
-import type { Effects, ResolveMemo } from './resolveMemo';
+import type { Effects, JobRecord, ResolveMemo } from './resolveMemo';
 
 export interface ColumnJob {
   path: string;
@@ -43,7 +43,11 @@ export interface ColumnPhaseContext {
   resolveUpstream(ref: UpstreamRef, project?: string): Asset | undefined;
 }
 
-export async function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext, pause: () => Promise<void> | undefined = () => undefined, memo?: ResolveMemo): Promise<void> {
+/**
+ * Resolves every job in dependency order. With `records`, what each job did to the index is
+ * kept per job (replayed jobs keep their old record), so an in-place update can take it back.
+ */
+export async function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext, pause: () => Promise<void> | undefined = () => undefined, memo?: ResolveMemo, records?: Map<ColumnJob, JobRecord>): Promise<void> {
   const units = orderedUnits(jobs, ctx);
   const resolvers = new Map<ColumnJob, JobResolver | 'replayed'>();
   const direct = directEffects(ctx);
@@ -51,7 +55,7 @@ export async function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext,
     const turn = pause();
     if (turn) await turn;
     let r = resolvers.get(u.job);
-    if (!r) resolvers.set(u.job, (r = startJob(u.job, ctx, direct, memo)));
+    if (!r) resolvers.set(u.job, (r = startJob(u.job, ctx, direct, memo, records)));
     if (r === 'replayed') continue;
     if (u.incremental) r.incrementalStatement(u.job.incrementalAnalysis!.statements[u.index]);
     else r.statement(u.job.analysis.statements[u.index]);
@@ -64,22 +68,44 @@ export async function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext,
  * Plain SQL files interleave with other files (each statement sits at its target's place) and are
  * always resolved.
  */
-function startJob(job: ColumnJob, ctx: ColumnPhaseContext, direct: Effects, memo: ResolveMemo | undefined): JobResolver | 'replayed' {
-  const key = memo && job.ownerId && job.key ? `${job.key}|${job.ownerId}|${job.range?.start ?? ''}|${job.inferred ? 1 : 0}` : undefined;
-  if (!memo || !key) return new JobResolver(job, ctx, direct);
-  const previous = memo.get(key);
-  if (previous) {
+function startJob(job: ColumnJob, ctx: ColumnPhaseContext, direct: Effects, memo: ResolveMemo | undefined, records: Map<ColumnJob, JobRecord> | undefined): JobResolver | 'replayed' {
+  const key = memo ? memoKey(job) : undefined;
+  if (!key && !records) return new JobResolver(job, ctx, direct);
+  const previous = key ? memo!.get(key) : undefined;
+  if (key && previous) {
     const probe = new JobResolver(job, ctx, direct);
     if (stillValid(previous, ctx, (rel) => probe.lookup(rel))) {
       replay(previous, ctx, direct);
-      memo.keep(key, previous);
-      memo.replayed++;
+      memo!.keep(key, previous);
+      memo!.replayed++;
+      records?.set(job, previous);
       return 'replayed';
     }
   }
   const { effects, record } = recordingEffects(ctx);
-  memo.keep(key, record);
+  if (key) memo!.keep(key, record);
+  records?.set(job, record);
   return new JobResolver(job, ctx, effects);
+}
+
+/** What identifies a job across builds for the memo; plain SQL files have none (see above). */
+export function memoKey(job: Pick<ColumnJob, 'key' | 'ownerId' | 'range' | 'inferred'>): string | undefined {
+  return job.ownerId && job.key ? `${job.key}|${job.ownerId}|${job.range?.start ?? ''}|${job.inferred ? 1 : 0}` : undefined;
+}
+
+/**
+ * Resolves the jobs of one owner again, in the order the column phase gives them (each job's
+ * statements, then its incremental run's), recording what each does: an in-place update's
+ * re-resolution of one asset. `fx` defaults to recording effects that apply to the index.
+ */
+export function resolveJobs(jobs: ColumnJob[], ctx: ColumnPhaseContext, fx?: () => Effects): JobRecord[] {
+  return jobs.map((job) => {
+    const rec = fx ? { effects: fx(), record: undefined } : recordingEffects(ctx);
+    const r = new JobResolver(job, ctx, rec.effects);
+    for (const st of job.analysis.statements) r.statement(st);
+    for (const st of job.incrementalAnalysis?.statements ?? []) r.incrementalStatement(st);
+    return rec.record ?? { touched: new Map(), created: new Set(), resolutions: [], ops: [] };
+  });
 }
 
 /**

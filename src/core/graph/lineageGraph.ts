@@ -29,21 +29,85 @@ export class LineageGraph {
   private readonly refsByConsumer = new Map<string, ColumnReference[]>();
   /** References by the files their positions are in (the editor asks per open file). */
   private readonly refsByPath = new Map<string, ColumnReference[]>();
+  /**
+   * Column edges per consumer, counted on demand and forgotten when the consumer's references
+   * change: the status bar's total after an in-place update recounts only what changed.
+   */
+  private readonly flowCounts = new Map<string, number>();
+
+  /**
+   * How many times each edge was added, explicit and inferred, so an in-place update can take
+   * back what one file contributed and the edge goes only when nothing else asserts it.
+   */
+  private readonly counts = new Map<Edge, [number, number]>();
 
   addEdge(from: string, to: string, confidence: Confidence): void {
     if (from === to) return;
-    const existing = this.down.get(from)?.get(to);
+    let edge = this.down.get(from)?.get(to);
+    if (!edge) {
+      edge = { from, to, confidence };
+      mapOf(this.down, from).set(to, edge);
+      mapOf(this.up, to).set(from, edge);
+      this.counts.set(edge, [0, 0]);
+    }
+    const n = this.counts.get(edge)!;
+    n[confidence === 'explicit' ? 0 : 1]++;
     // An explicit dependency wins over an inferred one between the same two assets.
-    if (existing && (existing.confidence === 'explicit' || confidence === 'inferred')) return;
-    const edge: Edge = { from, to, confidence };
-    mapOf(this.down, from).set(to, edge);
-    mapOf(this.up, to).set(from, edge);
+    edge.confidence = n[0] > 0 ? 'explicit' : 'inferred';
+  }
+
+  /** Takes back one addEdge(from, to, confidence); the edge goes when no addition is left. */
+  removeEdge(from: string, to: string, confidence: Confidence): void {
+    if (from === to) return;
+    const edge = this.down.get(from)?.get(to);
+    const n = edge && this.counts.get(edge);
+    if (!edge || !n) return;
+    n[confidence === 'explicit' ? 0 : 1]--;
+    if (n[0] > 0 || n[1] > 0) {
+      edge.confidence = n[0] > 0 ? 'explicit' : 'inferred';
+      return;
+    }
+    this.counts.delete(edge);
+    this.down.get(from)!.delete(to);
+    this.up.get(to)!.delete(from);
+    if (!this.down.get(from)!.size) this.down.delete(from);
+    if (!this.up.get(to)!.size) this.up.delete(to);
+  }
+
+  /** Takes back references added earlier (each also takes back its edge). */
+  removeReferences(refs: ReadonlySet<ColumnReference>): void {
+    if (!refs.size) return;
+    const keep = (list: ColumnReference[] | undefined) => (list ? list.filter((r) => !refs.has(r)) : []);
+    const upstreams = new Set<string>();
+    const consumers = new Set<string>();
+    const paths = new Set<string>();
+    for (const r of refs) {
+      upstreams.add(r.upstream);
+      consumers.add(r.consumer);
+      this.flowCounts.delete(r.consumer);
+      for (const l of r.locations) paths.add(l.path);
+      this.removeEdge(r.upstream, r.consumer, r.confidence);
+    }
+    const refilter = (m: Map<string, ColumnReference[]>, keys: Set<string>) => {
+      for (const k of keys) {
+        const list = keep(m.get(k));
+        if (list.length) m.set(k, list);
+        else m.delete(k);
+      }
+    };
+    refilter(this.refsByUpstream, upstreams);
+    refilter(this.refsByConsumer, consumers);
+    refilter(this.refsByPath, paths);
+    let w = 0;
+    for (const r of this.references) if (!refs.has(r)) this.references[w++] = r;
+    this.references.length = w;
   }
 
   addReference(ref: ColumnReference): void {
     this.references.push(ref);
     listOf(this.refsByUpstream, ref.upstream).push(ref);
     listOf(this.refsByConsumer, ref.consumer).push(ref);
+    this.flowCounts.delete(ref.consumer);
     let lastPath: string | undefined;
     for (const l of ref.locations) {
       if (l.path === lastPath) continue; // positions of one reference are mostly in one file
@@ -92,11 +156,17 @@ export class LineageGraph {
 
   /** Distinct (upstream column → output column) flows: the column-level edges. */
   get columnEdgeCount(): number {
-    const seen = new Set<string>();
-    for (const r of this.references) {
-      if (r.outputColumn && FLOW_USAGES.has(r.usage)) seen.add(`${r.upstream}|${r.column.toLowerCase()}|${r.consumer}|${r.outputColumn.toLowerCase()}`);
+    let n = 0;
+    for (const [consumer, list] of this.refsByConsumer) {
+      let c = this.flowCounts.get(consumer);
+      if (c === undefined) {
+        const seen = new Set<string>();
+        for (const r of list) if (r.outputColumn && FLOW_USAGES.has(r.usage)) seen.add(`${r.upstream}|${r.column.toLowerCase()}|${r.outputColumn.toLowerCase()}`);
+        this.flowCounts.set(consumer, (c = seen.size));
+      }
+      n += c;
     }
-    return seen.size;
+    return n;
   }
 
   /** Asset ids in dependency order (upstream first); members of a cycle come last, in any order. */

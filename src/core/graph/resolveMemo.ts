@@ -46,7 +46,7 @@ export interface JobRecord {
 }
 
 /** What a job's result depends on in an asset: everything the resolver reads of it. */
-function signature(a: Asset): string {
+export function signature(a: Asset): string {
   return `${a.asset_type}|${a.columnsComplete ? 1 : 0}|${String(a.meta.project ?? '')}|${a.columns.map((c) => c.name.toLowerCase()).join(',')}`;
 }
 
@@ -153,6 +153,12 @@ export class ResolveMemo {
   commit(): void {
     this.previous = this.next;
     this.next = new Map();
+  }
+
+  /** An in-place update resolved a job again: the next build replays the new record. */
+  replace(oldKey: string | undefined, newKey: string | undefined, record: JobRecord): void {
+    if (oldKey) this.previous.delete(oldKey);
+    if (newKey) this.previous.set(newKey, record);
   }
 
   /** Starts a build's records (a build that failed half-way left its partial ones: dropped). */

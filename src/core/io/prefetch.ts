@@ -18,6 +18,8 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   private files: string[] = [];
   private listed?: Promise<string[]>;
   private readonly extra = new Map<string, string | undefined>();
+  /** Each prefetched file's content hash: kept after release(), so an update can re-fingerprint. */
+  private readonly hashes = new Map<string, string>();
 
   constructor(private readonly inner: WorkspaceFileSystem, private readonly maxSize: number) {}
 
@@ -49,11 +51,16 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   }
 
   fingerprint(extra: string): string {
+    if (!this.hashes.size) for (const [path, text] of this.texts) this.hashes.set(path, text === undefined ? `<${this.sizes.get(path)}>` : contentHash(text));
     const h = createHash('sha1').update(extra);
-    for (const path of [...this.texts.keys()].sort()) {
-      h.update('\0').update(path).update('\0').update(this.texts.get(path) ?? `<${this.sizes.get(path)}>`);
-    }
+    for (const path of [...this.hashes.keys()].sort()) h.update('\0').update(path).update('\0').update(this.hashes.get(path)!);
     return h.digest('base64url');
+  }
+
+  /** A prefetched file now holds `text` (an in-place update read it again). */
+  changed(path: string, text: string): void {
+    if (this.hashes.has(path)) this.hashes.set(path, contentHash(text));
+    this.sizes.set(path, Buffer.byteLength(text));
   }
 
   async listFiles(): Promise<string[]> {
