@@ -148,16 +148,17 @@ export class LineageIndex {
     if (this.options.keepForUpdates && this.dbt) this.dbt.files = [];
     else this.dbt = undefined;
     this.snapshots = snapshots;
-    this.offerSnapshot(fingerprint);
+    this.offerSnapshot(() => fingerprint);
     this.fs.release();
   }
 
   private snapshots = false;
 
-  private offerSnapshot(fingerprint: string): void {
+  /** `fingerprint` is asked for when the snapshot is taken (a saving cache does it later). */
+  private offerSnapshot(fingerprint: () => string): void {
     if (!this.snapshots) return;
     const extra = this.fs.extraFiles();
-    this.options.cache?.writeSnapshot?.(() => takeSnapshot(this, fingerprint, extra));
+    this.options.cache?.writeSnapshot?.(() => takeSnapshot(this, fingerprint(), extra));
   }
 
   private fingerprintOf(): string {
@@ -211,7 +212,7 @@ export class LineageIndex {
     const { resolved } = state.apply(host, changed, checked.owners, texts);
     dedupeDiagnostics(this.diagnostics);
     for (const c of changed) this.fs.changed(c.path, c.text);
-    this.offerSnapshot(this.fingerprintOf());
+    this.offerSnapshot(() => this.fingerprintOf());
     return { applied: true, resolved, ms: performance.now() - t0 };
   }
 

@@ -19,6 +19,8 @@ export interface CachedAnalysis {
 export interface AnalysisCache {
   get(key: string): CachedAnalysis | undefined;
   set(key: string, value: CachedAnalysis): void;
+  /** Whether an entry exists, without reading it (a cache may keep entries serialised). */
+  has?(key: string): boolean;
   /** The last finished index, if the cache keeps one (see indexSnapshot.ts). */
   readSnapshot?(): Promise<IndexSnapshot | undefined>;
   /**

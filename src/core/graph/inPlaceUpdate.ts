@@ -145,7 +145,7 @@ export class UpdateState {
       if (!this.base.has(id)) return fail(`${id} has no recorded columns`);
       for (const s of this.slotsByOwner.get(id) ?? []) {
         if (!changedPaths.has(s.path)) paths.add(s.path);
-        if (!s.key || !host.cache.get(s.key)) return fail(`${s.path} has no cached analysis`);
+        if (!s.key || !(host.cache.has ? host.cache.has(s.key) : host.cache.get(s.key))) return fail(`${s.path} has no cached analysis`);
       }
       for (const s of this.touchedBy.get(id) ?? []) {
         if (!s.ownerId) return fail(`plain SQL reads ${id}`);

@@ -24,7 +24,9 @@ export interface ColumnReference {
 export class LineageGraph {
   private readonly down = new Map<string, Map<string, Edge>>();
   private readonly up = new Map<string, Map<string, Edge>>();
-  readonly references: ColumnReference[] = [];
+  private readonly all: ColumnReference[] = [];
+  /** References taken back but still in `all`: compacted when the whole list is read. */
+  private readonly removed = new Set<ColumnReference>();
   private readonly refsByUpstream = new Map<string, ColumnReference[]>();
   private readonly refsByConsumer = new Map<string, ColumnReference[]>();
   /** References by the files their positions are in (the editor asks per open file). */
@@ -98,13 +100,22 @@ export class LineageGraph {
     refilter(this.refsByUpstream, upstreams);
     refilter(this.refsByConsumer, consumers);
     refilter(this.refsByPath, paths);
-    let w = 0;
-    for (const r of this.references) if (!refs.has(r)) this.references[w++] = r;
-    this.references.length = w;
+    for (const r of refs) this.removed.add(r);
+  }
+
+  /** Every reference, in the order they were added. */
+  get references(): ColumnReference[] {
+    if (this.removed.size) {
+      let w = 0;
+      for (const r of this.all) if (!this.removed.has(r)) this.all[w++] = r;
+      this.all.length = w;
+      this.removed.clear();
+    }
+    return this.all;
   }
 
   addReference(ref: ColumnReference): void {
-    this.references.push(ref);
+    this.all.push(ref);
     listOf(this.refsByUpstream, ref.upstream).push(ref);
     listOf(this.refsByConsumer, ref.consumer).push(ref);
     this.flowCounts.delete(ref.consumer);
