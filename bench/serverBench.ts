@@ -195,9 +195,31 @@ async function main(): Promise<void> {
       return title && title !== before ? title : undefined;
     });
     results.editVisibleMs = performance.now() - lastEdit;
+    // Typing with pauses: each pause lets the edit be patched in while the editor keeps asking
+    // for the file's lenses and a hover. Every request is timed, whether or not it met an update.
+    const pausedMs: number[] = [];
+    const updatesBefore = s.updates.length;
+    for (let i = 0; i < 15; i++) {
+      text = `${text}\n-- pause ${i}`;
+      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: edits + 2 + i }, contentChanges: [{ text }] });
+      const until400 = performance.now() + 400;
+      while (performance.now() < until400) {
+        const t5 = performance.now();
+        await lenses(s);
+        pausedMs.push(performance.now() - t5);
+        const t6 = performance.now();
+        await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: model.hoverLine + 1, character: model.hoverChar } });
+        pausedMs.push(performance.now() - t6);
+      }
+    }
+    Object.assign(results, { pausedP50: pct(pausedMs, 50), pausedP95: pct(pausedMs, 95), pausedMax: Math.max(...pausedMs), pausedUpdates: s.updates.length - updatesBefore });
+    // The target's figure: every CodeLens and hover request made after an edit, in all phases.
+    const all = [...lensMs, ...hoverMs, ...duringMs, ...pausedMs];
+    Object.assign(results, { afterEditP95: pct(all, 95), afterEditMax: Math.max(...all), afterEditRequests: all.length });
     Object.assign(results, { lensP50: pct(lensMs, 50), lensP95: pct(lensMs, 95), hoverP50: pct(hoverMs, 50), hoverP95: pct(hoverMs, 95), rebuildP50: pct(duringMs, 50), rebuildP95: pct(duringMs, 95), settledRssMb: rssMb(s.pid), peakRssMb: s.peakRss() });
     console.log(`while typing (${edits} edits, 100 ms apart): CodeLens p50 ${round(results.lensP50)} / p95 ${round(results.lensP95)} ms; hover p50 ${round(results.hoverP50)} / p95 ${round(results.hoverP95)} ms`);
     console.log(`while the rebuild after the last edit runs (${duringMs.length} requests): p50 ${round(results.rebuildP50)} / p95 ${round(results.rebuildP95)} / max ${round(Math.max(...duringMs))} ms`);
+    console.log(`typing with pauses (15 edits 400 ms apart, ${results.pausedUpdates} patched in; ${pausedMs.length} requests meanwhile): p50 ${round(results.pausedP50)} / p95 ${round(results.pausedP95)} / max ${round(results.pausedMax)} ms`);
     console.log(`last edit (a new ref) visible in the lenses after ${round(results.editVisibleMs)} ms: "${before}" → "${after}"`);
     console.log(`server RSS: peak ${round(results.peakRssMb)} MB, after the edits settle ${round(results.settledRssMb)} MB`);
     const updateMs = s.updates.map((u) => Number(/in (\d+) ms/.exec(u)?.[1] ?? NaN)).filter((n) => !Number.isNaN(n));
@@ -210,7 +232,7 @@ async function main(): Promise<void> {
   }
   fs.rmSync(storage, { recursive: true, force: true });
   const ok = (v: number, limit: number) => (v < limit ? 'ok' : 'MISSED');
-  console.log(`targets: first CodeLens warm < 3 s: ${ok(results.warmFirstCodeLensMs, 3000)}; CodeLens/hover p95 after an edit < 50 ms: ${ok(Math.max(results.lensP95, results.hoverP95, results.rebuildP95), 50)}; server memory < 600 MB: ${ok(results.peakRssMb, 600)}`);
+  console.log(`targets: first CodeLens warm < 3 s: ${ok(results.warmFirstCodeLensMs, 3000)}; CodeLens/hover p95 after an edit < 50 ms: ${ok(results.afterEditP95, 50)} (${round(results.afterEditP95)} ms over ${results.afterEditRequests} requests, max ${round(results.afterEditMax)} ms); server memory < 600 MB: ${ok(results.peakRssMb, 600)}`);
   console.log(JSON.stringify({ bench: 'server', models, ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, round(v)])) }));
 }
 

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type { CodeLens, Hover, Location, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { MigrationImpactRequest, StatusNotification, ImpactRequest, NeighboursRequest } from '../../src/protocol/lineageProtocol';
+import { ColumnsRequest, MigrationImpactRequest, StatusNotification, ImpactRequest, NeighboursRequest } from '../../src/protocol/lineageProtocol';
 import type { IndexStatus } from '../../src/protocol/lineageProtocol';
 
 const example = path.join(__dirname, '../../examples/orders-pipeline');
@@ -20,6 +20,7 @@ let root: string;
 let server: ChildProcess;
 let conn: MessageConnection;
 const statuses: IndexStatus[] = [];
+const logs: string[] = [];
 const diagnostics = new Map<string, PublishDiagnosticsParams>();
 const uri = (rel: string) => pathToFileURL(path.join(root, rel)).href;
 
@@ -43,7 +44,7 @@ before(async () => {
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => void diagnostics.set(p.uri, p));
   conn.onRequest('workspace/codeLens/refresh', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onNotification('window/logMessage', () => undefined);
+  conn.onNotification('window/logMessage', (m: { message: string }) => void logs.push(m.message));
   conn.listen();
   await conn.sendRequest('initialize', {
     processId: process.pid,
@@ -165,6 +166,25 @@ test('an unsaved edit that adds a downstream model updates the counts; closing i
   assert.deepEqual((n as { downstream: { name: string }[] }).downstream.map((d) => d.name).sort(), ['fct_orders', 'orders_by_status']);
   await conn.sendNotification('textDocument/didClose', { textDocument: { uri: uri(rel) } });
   await until('the empty file on disk to count again', async () => ((await titles('models/staging/stg_orders.sql'))[0] === '1: ↓ 1 downstream · ↑ 1 upstream' ? true : undefined));
+});
+
+test('an unsaved edit to a model is patched in place: the model downstream resolves again', async () => {
+  const rel = 'models/staging/stg_orders.sql';
+  const text = open(rel);
+  // Where fct_orders.customer_id comes from, as the columns request tells it.
+  const origin = async () => {
+    const answer = (await conn.sendRequest(ColumnsRequest.method, { asset: 'fct_orders' })) as { columns: { name: string; upstream: string[] }[] };
+    return answer.columns.find((c) => c.name === 'customer_id')?.upstream.join(',');
+  };
+  assert.equal(await origin(), 'stg_orders.customer_id');
+  const renamed = text.replace('        customer_id,', '        customer_id as customer_key,');
+  assert.notEqual(renamed, text);
+  await conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(rel), version: 2 }, contentChanges: [{ text: renamed }] });
+  await until('fct_orders.customer_id to lose its origin', async () => ((await origin()) === '' ? true : undefined));
+  assert.ok(logs.some((l) => l.startsWith(`updated ${rel} in place: 2 models resolved again`)), logs.filter((l) => /updated|indexing again/.test(l)).join('\n'));
+  await conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(rel), version: 3 }, contentChanges: [{ text }] });
+  await until('the origin to come back', async () => ((await origin()) === 'stg_orders.customer_id' ? true : undefined));
+  await conn.sendNotification('textDocument/didClose', { textDocument: { uri: uri(rel) } });
 });
 
 test('a broken ref() is an error diagnostic on its file; a SQL parse failure is information', async () => {
