@@ -14,22 +14,7 @@ import type { LineageIndex } from '../../src/core/lineageIndex';
 import { MemoryFileSystem } from '../../src/core/io/fileSystem';
 import { MemoryAnalysisCache } from '../../src/core/cache/analysisCache';
 import { ResolveMemo } from '../../src/core/graph/resolveMemo';
-
-const fixtures = path.join(__dirname, '..', '..', 'test', 'fixtures');
-const example = path.join(__dirname, '..', '..', 'examples', 'orders-pipeline');
-
-function load(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else files[path.relative(dir, p).split(path.sep).join('/')] = fs.readFileSync(p, 'latin1');
-    }
-  };
-  walk(dir);
-  return files;
-}
+import { example, fixtures, loadWorkspace as load } from './workspaceFiles';
 
 /** Everything a front end reads from an index, in a stable order. */
 function dump(index: LineageIndex): string {
