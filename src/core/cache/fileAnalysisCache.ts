@@ -70,7 +70,8 @@ export class FileAnalysisCache implements AnalysisCache {
     await fsp.mkdir(path.dirname(this.file), { recursive: true });
     const changed = this.dirty || (this.loaded && this.used.size !== this.loaded.size);
     for (const [key, value] of this.used) if (!(value instanceof Uint8Array)) this.used.set(key, serialize(value));
-    this.loaded = undefined; // every entry still wanted is in `used`
+    // The file now holds exactly `used`: nothing to read back from it in this process.
+    this.loaded = new Map();
     this.dirty = false;
     if (changed) await writeSerialized(this.file, { version: FORMAT, entries: [...this.used] });
     if (this.snapshot) await writeSerialized(`${this.file}.snapshot`, this.snapshot());
