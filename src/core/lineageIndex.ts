@@ -21,7 +21,7 @@ import { SQL_ANALYSIS_VERSION } from './sql/sqlAnalysis';
 import type { DbtWorkspace } from './dbt/dbtReader';
 import type { AnalysisCache } from './cache/analysisCache';
 import type { JobRecord, ResolveMemo } from './graph/resolveMemo';
-import type { ColumnJob } from './graph/columnPhase';
+import type { ColumnJob, ColumnPhaseContext } from './graph/columnPhase';
 import { UpdateState } from './graph/inPlaceUpdate';
 import type { ChangedFile, UpdateHost } from './graph/inPlaceUpdate';
 import { MemoryAnalysisCache } from './cache/analysisCache';
@@ -101,13 +101,14 @@ export class LineageIndex {
   private readonly fs: PrefetchedFileSystem;
   /** Kept by a build made for updates (see inPlaceUpdate.ts). */
   private updates?: UpdateState;
+  /** Whether this workspace's index is offered to the cache as a snapshot (not with DVC). */
+  private snapshots = false;
   private readonly pool: WorkerPool;
   /** One turn-taker for the whole build, so the phases share its budget (see yieldEveryMs). */
   private readonly pause: () => Promise<void> | undefined;
 
   constructor(private readonly source: WorkspaceFileSystem, private readonly options: IndexOptions = {}) {
-    const fs = source;
-    this.fs = new PrefetchedFileSystem(fs, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    this.fs = new PrefetchedFileSystem(source, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
     this.pool = new WorkerPool({ workerScript: options.workerScript, workers: options.workers });
     this.pause = yielder(options.yieldEveryMs);
   }
@@ -152,8 +153,6 @@ export class LineageIndex {
     this.fs.release();
   }
 
-  private snapshots = false;
-
   /** `fingerprint` is asked for when the snapshot is taken (a saving cache does it later). */
   private offerSnapshot(fingerprint: () => string): void {
     if (!this.snapshots) return;
@@ -177,6 +176,7 @@ export class LineageIndex {
     const dbt = this.dbt;
     if (!state || !dbt) return no('the index was not built for updates');
     const cache = this.options.cache ?? new MemoryAnalysisCache();
+    const inline = new WorkerPool({}); // one file's SQL: parsed on this thread
     const changed: ChangedFile[] = [];
     for (const path of paths) {
       const size = await this.source.fileSize(path);
@@ -187,15 +187,11 @@ export class LineageIndex {
       if (!state.factsOf(path)) return no(`${path} is new to the index`);
       const facts = dbt.rereadModel(path, text);
       if (!facts) return no(`${path} is not a dbt model whose name, relation and config stay the same`);
-      const { jobs } = await buildColumnJobs(facts.queries, dbt, cache, new WorkerPool({}), this.options.engineVersion ?? '');
-      changed.push({ path, text, facts, jobs });
+      const { jobs, diagnostics } = await buildColumnJobs(facts.queries, dbt, cache, inline, this.options.engineVersion ?? '');
+      changed.push({ path, text, facts, jobs, renderDiagnostics: diagnostics });
     }
     const host: UpdateHost = {
-      assets: this.assets,
-      graph: this.graph,
-      diagnostics: this.diagnostics,
-      relationAsset: (r) => this.relationAsset(r),
-      resolveUpstream: (u, project) => this.resolveUpstream(u, project),
+      ...this.columnContext(),
       cache,
       memo: this.options.resolveMemo,
       unresolvedDiagnostic: (up, fact) => this.unresolvedDiagnostic(up, fact),
@@ -251,7 +247,7 @@ export class LineageIndex {
       for (const up of fact.upstream) {
         const target = this.resolveUpstream(up, projectOf(fact));
         if (target) this.graph.addEdge(target.id, asset.id, 'explicit');
-        else this.unresolved(up, fact);
+        else this.diagnostics.push(this.unresolvedDiagnostic(up, fact));
       }
     }
     await addDeclaredReferences(this, pending.map(([f]) => f), this.fs);
@@ -274,18 +270,23 @@ export class LineageIndex {
     const bases = new Map<string, ReturnType<typeof UpdateState.base>>();
     if (keep) for (const j of jobs) if (j.ownerId && !bases.has(j.ownerId)) bases.set(j.ownerId, UpdateState.base(this.assets.get(j.ownerId)!));
     const records = keep ? new Map<ColumnJob, JobRecord>() : undefined;
-    await runColumnPhase(jobs, {
-      assets: this.assets,
-      graph: this.graph,
-      diagnostics: this.diagnostics,
-      relationAsset: (r) => this.relationAsset(r),
-      resolveUpstream: (u, project) => this.resolveUpstream(u, project),
-    }, pause, memo, records);
+    await runColumnPhase(jobs, this.columnContext(), pause, memo, records);
     memo?.commit();
     this.reportCycles();
     dedupeDiagnostics(this.diagnostics);
     if (records) this.updates = new UpdateState(this.facts, bases, records, this.diagnostics);
     Object.assign(this.timings, { columnLineageMs: performance.now() - t0, parsed, cached, replayed: memo?.replayed ?? 0 });
+  }
+
+  /** What the column phase (and an update's re-resolution) reads and changes of this index. */
+  private columnContext(): ColumnPhaseContext {
+    return {
+      assets: this.assets,
+      graph: this.graph,
+      diagnostics: this.diagnostics,
+      relationAsset: (r) => this.relationAsset(r),
+      resolveUpstream: (u, project) => this.resolveUpstream(u, project),
+    };
   }
 
   get(id: string): Asset | undefined {
@@ -351,10 +352,6 @@ export class LineageIndex {
     if (defined) return defined;
     const id = fileAssetId(p);
     return this.assets.get(id) ?? this.assets.add({ id, asset_type: 'file', name: p, source_ref: p, upstream: [], origin: 'sql', meta: { implicit: true } });
-  }
-
-  private unresolved(up: UpstreamRef, fact: AssetFact): void {
-    this.diagnostics.push(this.unresolvedDiagnostic(up, fact));
   }
 
   private unresolvedDiagnostic(up: UpstreamRef, fact: AssetFact): Diagnostic {

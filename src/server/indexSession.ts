@@ -198,9 +198,7 @@ export class IndexSession {
         return false;
       }
       this.current = new EditorView(current.index);
-      const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
-      const mem = process.memoryUsage();
-      this.hooks.log(`updated ${[...changes.keys()].join(', ')} in place: ${outcome.resolved} model${outcome.resolved === 1 ? '' : 's'} resolved again in ${outcome.ms.toFixed(0)} ms; heap ${mb(mem.heapUsed)}, rss ${mb(mem.rss)}`);
+      this.hooks.log(`updated ${[...changes.keys()].join(', ')} in place: ${outcome.resolved} model${outcome.resolved === 1 ? '' : 's'} resolved again in ${outcome.ms.toFixed(0)} ms; ${memory()}`);
       this.hooks.finished(this.current, undefined, outcome.ms);
       this.saveCache(300_000);
       return true;
@@ -238,9 +236,7 @@ export class IndexSession {
       for (const wake of this.earlyWaiting.splice(0)) wake();
       const ms = performance.now() - t0;
       const t = index.timings;
-      const mem = process.memoryUsage();
-      const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
-      this.hooks.log(`indexed ${this.root}: ${index.assets.assets.length} assets in ${ms.toFixed(0)} ms (${t.restored ? 'restored from cache' : `${t.parsed} parsed, ${t.cached} from cache, ${t.replayed} resolved as before`}); heap ${mb(mem.heapUsed)}, rss ${mb(mem.rss)}`);
+      this.hooks.log(`indexed ${this.root}: ${index.assets.assets.length} assets in ${ms.toFixed(0)} ms (${t.restored ? 'restored from cache' : `${t.parsed} parsed, ${t.cached} from cache, ${t.replayed} resolved as before`}); ${memory()}`);
       this.hooks.finished(this.current, undefined, ms);
       // A restored index has no resolution records, so the first edit would resolve every file
       // again: index once in the background while the editor is idle.
@@ -256,4 +252,11 @@ export class IndexSession {
       this.hooks.finished(this.current, e);
     }
   }
+}
+
+/** The server's memory as its log lines report it. */
+function memory(): string {
+  const mem = process.memoryUsage();
+  const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
+  return `heap ${mb(mem.heapUsed)}, rss ${mb(mem.rss)}`;
 }

@@ -94,18 +94,14 @@ export function memoKey(job: Pick<ColumnJob, 'key' | 'ownerId' | 'range' | 'infe
 }
 
 /**
- * Resolves the jobs of one owner again, in the order the column phase gives them (each job's
- * statements, then its incremental run's), recording what each does: an in-place update's
- * re-resolution of one asset. `fx` defaults to recording effects that apply to the index.
+ * Resolves one job whole, in the order the column phase gives an owned job's units (its
+ * statements, then its incremental run's), through `fx`: an in-place update resolves the jobs
+ * of one owner again this way, one after another.
  */
-export function resolveJobs(jobs: ColumnJob[], ctx: ColumnPhaseContext, fx?: () => Effects): JobRecord[] {
-  return jobs.map((job) => {
-    const rec = fx ? { effects: fx(), record: undefined } : recordingEffects(ctx);
-    const r = new JobResolver(job, ctx, rec.effects);
-    for (const st of job.analysis.statements) r.statement(st);
-    for (const st of job.incrementalAnalysis?.statements ?? []) r.incrementalStatement(st);
-    return rec.record ?? { touched: new Map(), created: new Set(), resolutions: [], ops: [] };
-  });
+export function resolveJob(job: ColumnJob, ctx: ColumnPhaseContext, fx: Effects): void {
+  const r = new JobResolver(job, ctx, fx);
+  for (const st of job.analysis.statements) r.statement(st);
+  for (const st of job.incrementalAnalysis?.statements ?? []) r.incrementalStatement(st);
 }
 
 /**

@@ -16,9 +16,9 @@ import type { AnalysisCache } from '../cache/analysisCache';
 import type { Asset } from './assetIndex';
 import type { ColumnReference, LineageGraph } from './lineageGraph';
 import type { ColumnJob, ColumnPhaseContext } from './columnPhase';
-import { memoKey, resolveJobs } from './columnPhase';
+import { memoKey, resolveJob } from './columnPhase';
 import type { Effects, JobRecord, ResolveMemo } from './resolveMemo';
-import { signature } from './resolveMemo';
+import { recordingEffects, signature } from './resolveMemo';
 
 /** One column job as the index keeps it between builds: how to redo it, and what it did. */
 interface JobSlot {
@@ -51,6 +51,8 @@ export interface ChangedFile {
   text: string;
   facts: FileFacts;
   jobs: ColumnJob[];
+  /** What rendering the file's models reported (the table graph's reading reports the rest). */
+  renderDiagnostics: Diagnostic[];
 }
 
 export interface UpdateResult {
@@ -199,7 +201,7 @@ export class UpdateState {
           else diags.push(host.unresolvedDiagnostic(up, next));
         }
       });
-      diags.push(...c.facts.diagnostics);
+      diags.push(...c.facts.diagnostics, ...c.renderDiagnostics);
       this.factsByPath.set(c.path, { ...c.facts, queries: [] });
     }
     // The column phase, upstream first, for the owners whose inputs changed.
@@ -226,14 +228,13 @@ export class UpdateState {
       if (b?.star) asset.meta.unresolvedStar = true;
       else delete asset.meta.unresolvedStar;
       const jobs = newJobs.get(owner) ?? oldSlots.map((s) => jobOf(s, host.cache, texts.get(s.path)!));
-      for (const j of newJobs.get(owner) ?? []) diags.push(...(host.cache.get(j.key ?? '')?.renderDiagnostics ?? []));
-      const records = resolveJobs(jobs, host);
-      resolved += jobs.length;
       jobs.forEach((job, i) => {
-        const slot = slotOf(job, records[i]);
-        this.add(slot);
-        host.memo?.replace(oldSlots[i] ? memoKey(oldSlots[i]) : undefined, memoKey(job), records[i]);
+        const { effects, record } = recordingEffects(host);
+        resolveJob(job, host, effects);
+        this.add(slotOf(job, record));
+        host.memo?.replace(oldSlots[i] ? memoKey(oldSlots[i]) : undefined, memoKey(job), record);
       });
+      resolved += jobs.length;
       if (signature(asset) === before) continue;
       for (const s of this.touchedBy.get(owner) ?? []) if (s.ownerId && s.ownerId !== owner) dirty.add(s.ownerId);
     }
@@ -315,7 +316,7 @@ function probeRelations(host: UpdateHost, jobs: ColumnJob[]): Set<string> | unde
       return a;
     },
   });
-  resolveJobs(jobs, host, probe);
+  for (const job of jobs) resolveJob(job, host, probe());
   return unknown ? undefined : out;
 }
 

@@ -79,7 +79,6 @@ export class LineageGraph {
   /** Takes back references added earlier (each also takes back its edge). */
   removeReferences(refs: ReadonlySet<ColumnReference>): void {
     if (!refs.size) return;
-    const keep = (list: ColumnReference[] | undefined) => (list ? list.filter((r) => !refs.has(r)) : []);
     const upstreams = new Set<string>();
     const consumers = new Set<string>();
     const paths = new Set<string>();
@@ -92,7 +91,7 @@ export class LineageGraph {
     }
     const refilter = (m: Map<string, ColumnReference[]>, keys: Set<string>) => {
       for (const k of keys) {
-        const list = keep(m.get(k));
+        const list = (m.get(k) ?? []).filter((r) => !refs.has(r));
         if (list.length) m.set(k, list);
         else m.delete(k);
       }

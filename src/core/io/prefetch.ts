@@ -43,13 +43,13 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, wanted.length) }, worker));
   }
 
-  /** A hash of every relevant file's path and content, plus whatever else decides the index. */
   /** Forgets the texts once the index is built (they are the workspace's size again in memory). */
   release(): void {
     this.texts.clear();
     this.extra.clear();
   }
 
+  /** A hash of every relevant file's path and content, plus whatever else decides the index. */
   fingerprint(extra: string): string {
     if (!this.hashes.size) for (const [path, text] of this.texts) this.hashes.set(path, text === undefined ? `<${this.sizes.get(path)}>` : contentHash(text));
     const h = createHash('sha1').update(extra);
