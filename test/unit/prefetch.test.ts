@@ -19,3 +19,19 @@ test('prefetch with a pause after every file reads each file once and nothing el
   assert.equal(reads.length, 300, 'served from the prefetch, not read again');
   assert.match(fs.fingerprint(''), /^[\w-]+$/); // threw when a reader took a path past the end
 });
+
+test('files read beyond the prefetch stay recorded after release, and an update re-fingerprints', async () => {
+  const inner = new MemoryFileSystem({ 'models/a.sql': 'select 1 as x', 'templates/query.txt': 'select 2' });
+  const fs = new PrefetchedFileSystem(inner, 1 << 20);
+  await fs.prefetch();
+  const before = fs.fingerprint('v');
+  assert.equal(await fs.readFile('templates/query.txt'), 'select 2');
+  fs.release();
+  // A snapshot offered after an in-place update (the texts are released by then) must still
+  // record the extra file, or a restore would not notice it changed.
+  assert.deepEqual(fs.extraFiles().map(([p]) => p), ['templates/query.txt']);
+  fs.changed('models/a.sql', 'select 3 as x');
+  assert.notEqual(fs.fingerprint('v'), before);
+  fs.changed('models/a.sql', 'select 1 as x');
+  assert.equal(fs.fingerprint('v'), before);
+});

@@ -17,7 +17,8 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   private readonly sizes = new Map<string, number | undefined>();
   private files: string[] = [];
   private listed?: Promise<string[]>;
-  private readonly extra = new Map<string, string | undefined>();
+  /** Files read beyond the prefetched set, with a hash of what they held (kept after release). */
+  private readonly extra = new Map<string, string>();
   /** Each prefetched file's content hash: kept after release(), so an update can re-fingerprint. */
   private readonly hashes = new Map<string, string>();
 
@@ -46,7 +47,6 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   /** Forgets the texts once the index is built (they are the workspace's size again in memory). */
   release(): void {
     this.texts.clear();
-    this.extra.clear();
   }
 
   /** A hash of every relevant file's path and content, plus whatever else decides the index. */
@@ -73,13 +73,13 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
     // A reader reached beyond the prefetched files (a lineage.yml source file, a template a DAG
     // names): the snapshot must check it too, or an edit to it would restore a stale index.
     const text = await this.inner.readFile(path);
-    this.extra.set(path, text);
+    this.extra.set(path, contentHash(text));
     return text;
   }
 
   /** Files read beyond the prefetched set, with a hash of what they held. */
   extraFiles(): [string, string][] {
-    return [...this.extra].map(([p, t]) => [p, contentHash(t)]);
+    return [...this.extra];
   }
 
   /** True when every file a snapshot recorded as read still holds the same content. */
