@@ -67,7 +67,6 @@ export class UpdateState {
   private readonly touchedBy = new Map<string, Set<JobSlot>>();
   /** Assets a job without an owner (plain SQL) reads or writes: not patched in place. */
   private readonly unowned = new Set<string>();
-  private readonly base = new Map<string, Base>();
   private readonly factsByPath = new Map<string, FileFacts>();
   private readonly cyclic: boolean;
 
@@ -75,9 +74,8 @@ export class UpdateState {
    * `bases` is taken after the table graph, `records` after the column phase: what each job
    * did, in job order. Facts are kept without their SQL text (re-read when needed).
    */
-  constructor(files: FileFacts[], bases: Map<string, Base>, records: Map<ColumnJob, JobRecord>, diagnostics: Diagnostic[]) {
+  constructor(files: FileFacts[], private readonly base: Map<string, Base>, records: Map<ColumnJob, JobRecord>, diagnostics: Diagnostic[]) {
     for (const f of files) if (f.path) this.factsByPath.set(f.path, { ...f, queries: [] });
-    this.base = bases;
     for (const [job, record] of records) this.add(slotOf(job, record));
     this.cyclic = diagnostics.some((d) => d.code === 'cycle');
   }
@@ -113,8 +111,8 @@ export class UpdateState {
   }
 
   /**
-   * Why `changed` cannot be patched in, or undefined when it can. `texts` receives the text of
-   * every file whose jobs may have to be resolved again (read by the caller before applying).
+   * Why `changed` cannot be patched in (`reason`), else the owners whose jobs may have to be
+   * resolved again and the other files they are in (the caller reads them before applying).
    */
   check(host: UpdateHost, changed: ChangedFile[]): { reason?: string; owners: Set<string>; paths: Set<string> } {
     const owners = new Set<string>();
