@@ -32,6 +32,21 @@ test('entries written by one cache are read by the next, and unused ones are dro
   assert.deepEqual([third.has('a'), third.has('b')], [true, false]);
 });
 
+test('saving before any entry was read (an index restored from its snapshot) keeps the entries for the next build', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cache-')), 'c.cache');
+  const first = new FileAnalysisCache(file);
+  await first.prepare();
+  first.set('a', entry('orders'));
+  await first.save();
+  const restored = new FileAnalysisCache(file);
+  await restored.save(); // the snapshot is written again; the entries were never needed
+  await restored.prepare(); // the background build that follows the restore
+  assert.deepEqual(restored.get('a'), entry('orders'));
+  const next = new FileAnalysisCache(file);
+  await next.prepare();
+  assert.equal(next.has('a'), true);
+});
+
 test('a truncated cache file is an empty cache', async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cache-')), 'c.cache');
   const c = new FileAnalysisCache(file);

@@ -68,12 +68,18 @@ export class FileAnalysisCache implements AnalysisCache {
    */
   async save(): Promise<void> {
     await fsp.mkdir(path.dirname(this.file), { recursive: true });
-    const changed = this.dirty || (this.loaded && this.used.size !== this.loaded.size);
-    for (const [key, value] of this.used) if (!(value instanceof Uint8Array)) this.used.set(key, serialize(value));
-    // The file now holds exactly `used`: nothing to read back from it in this process.
-    this.loaded = new Map();
-    this.dirty = false;
-    if (changed) await writeSerialized(this.file, { version: FORMAT, entries: [...this.used] });
+    // A process that restored its index from the snapshot never read the entries and has used
+    // none: the file stays as it is, to be read by the next build that needs it (the language
+    // server's background index after a restore).
+    if (this.dirty && !this.loaded) await this.entries();
+    if (this.loaded) {
+      const changed = this.dirty || this.used.size !== this.loaded.size;
+      for (const [key, value] of this.used) if (!(value instanceof Uint8Array)) this.used.set(key, serialize(value));
+      // The file now holds exactly `used`: nothing to read back from it in this process.
+      this.loaded = new Map();
+      this.dirty = false;
+      if (changed) await writeSerialized(this.file, { version: FORMAT, entries: [...this.used] });
+    }
     if (this.snapshot) await writeSerialized(`${this.file}.snapshot`, this.snapshot());
   }
 
