@@ -27,6 +27,8 @@ export interface SessionHooks {
   tableGraph(view: EditorView): void;
   /** Called after each complete build, or with the error that stopped it. */
   finished(view: EditorView | undefined, error?: unknown, durationMs?: number): void;
+  /** Runs one compacting full garbage collection (see heapCompaction.ts), where available. */
+  compactHeap?: () => void;
 }
 
 export class IndexSession {
@@ -44,6 +46,10 @@ export class IndexSession {
   private dirty = false;
   private timer?: NodeJS.Timeout;
   private saveTimer?: NodeJS.Timeout;
+  private saving?: Promise<void>;
+  private compactTimer?: NodeJS.Timeout;
+  /** When a buffer or file last changed (performance.now()): compaction waits for a quiet second. */
+  private lastChange = 0;
   /**
    * Files changed since the last build started: 'content' when only the text changed (an
    * update may patch it in place), 'files' when a file came or went (the workspace is indexed).
@@ -115,6 +121,7 @@ export class IndexSession {
   }
 
   private changed(rel: string, kind: 'content' | 'files'): void {
+    this.lastChange = performance.now();
     if (this.changes.get(rel) !== 'files') this.changes.set(rel, kind);
     this.schedule();
   }
@@ -166,7 +173,30 @@ export class IndexSession {
   async save(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    await this.cache.save?.().catch((e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`));
+    this.saving = this.cache.save?.().catch((e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`));
+    await this.saving;
+    this.saving = undefined;
+  }
+
+  /**
+   * After a full build, once no build or save is pending and nothing was edited for a second, the
+   * heap is compacted so the server gives back the memory the build used (see heapCompaction.ts);
+   * it stops this thread for most of a second, which should not land between keystrokes. In-place
+   * updates make little garbage and do not ask for it.
+   */
+  private compactSoon(delayMs = 1_000): void {
+    const compact = this.hooks.compactHeap;
+    if (!compact) return;
+    if (this.compactTimer) clearTimeout(this.compactTimer);
+    this.compactTimer = setTimeout(() => {
+      this.compactTimer = undefined;
+      if (this.building || this.timer || this.saving || performance.now() - this.lastChange < delayMs) return this.compactSoon(delayMs);
+      const t0 = performance.now();
+      const before = process.memoryUsage().heapTotal;
+      compact();
+      const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
+      this.hooks.log(`heap compacted in ${(performance.now() - t0).toFixed(0)} ms: ${mb(before)} → ${mb(process.memoryUsage().heapTotal)} committed`);
+    }, delayMs);
   }
 
   /**
@@ -245,6 +275,7 @@ export class IndexSession {
         this.schedule(2_000);
       }
       this.saveCache(first ? 0 : 300_000);
+      this.compactSoon();
     } catch (e) {
       this.hooks.log(`index build failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       this.early = undefined;
