@@ -1,5 +1,5 @@
-// The persisted parse cache: entries survive a save and a new process, are kept serialised after a
-// save (read back on each get), and a damaged file is an empty cache, never an error.
+// The persisted parse cache: entries survive a save and a new process, are read from their place
+// in the file on each get (not held in memory), and a damaged file is an empty cache, never an error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -17,7 +17,7 @@ test('entries written by one cache are read by the next, and unused ones are dro
   first.set('a', entry('orders'));
   first.set('b', entry('customers'));
   await first.save();
-  // After the save the entries are buffers; each get gives an equal, separate object.
+  // After the save the entries are in the file; each get reads an equal, separate object.
   assert.deepEqual(first.get('a'), entry('orders'));
   assert.notEqual(first.get('a'), first.get('a'));
   assert.equal(first.has('b'), true);
@@ -45,6 +45,38 @@ test('saving before any entry was read (an index restored from its snapshot) kee
   const next = new FileAnalysisCache(file);
   await next.prepare();
   assert.equal(next.has('a'), true);
+});
+
+test('entries are read from their place in the file, across saves that rewrite it, even while a save runs', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cache-')), 'c.cache');
+  const first = new FileAnalysisCache(file);
+  await first.prepare();
+  for (let i = 0; i < 50; i++) first.set(`k${i}`, entry(`t${i}`));
+  await first.save();
+  const c = new FileAnalysisCache(file);
+  await c.prepare();
+  assert.deepEqual(c.get('k1'), entry('t1'));
+  c.set('new', entry('new'));
+  // A build keeps reading and adding entries while the save writes the file.
+  let done = false;
+  const saved = c.save().then(() => (done = true));
+  let during = 0; // turns taken while the save was still running
+  for (let i = 2; !done || i < 10; i++) {
+    if (!done) during++;
+    assert.deepEqual(c.get(`k${i % 50}`), entry(`t${i % 50}`));
+    if (i % 7 === 0) c.set(`late${i}`, entry(`late${i}`));
+    await new Promise((r) => setImmediate(r));
+  }
+  await saved;
+  assert.ok(during > 1);
+  for (let i = 0; i < 50; i++) assert.deepEqual(c.get(`k${i}`), entry(`t${i}`));
+  assert.deepEqual(c.get('new'), entry('new'));
+  await c.save();
+  const next = new FileAnalysisCache(file);
+  await next.prepare();
+  assert.deepEqual(next.get('new'), entry('new'));
+  assert.deepEqual(next.get('late7'), entry('late7'));
+  assert.deepEqual(next.get('k49'), entry('t49'));
 });
 
 test('a truncated cache file is an empty cache', async () => {

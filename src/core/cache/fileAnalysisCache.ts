@@ -3,58 +3,92 @@
 // files: the per-file analyses (read only when something changed) and the last index snapshot
 // (read first: an unchanged workspace needs nothing else). Entries a run did not use are dropped
 // when it saves, so the file tracks the workspace.
-import { promises as fsp } from 'node:fs';
+//
+// The analyses file is an index followed by one serialised entry after another, and an entry is
+// read from its place in the file when asked for. A long-lived process (the language server)
+// needs every model's analysis at hand for its in-place updates; held in memory they took 226 MB
+// as objects at 10,000 models, and 93 MB as buffers, which also fragmented the C heap that Node
+// allocates them in. Now it holds the index (a key and a position per entry) and one open file.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { AnalysisCache, CachedAnalysis } from './analysisCache';
 import type { IndexSnapshot } from './indexSnapshot';
 
-const FORMAT = 3;
+const FORMAT = 4;
 
-/**
- * Entries are kept serialised, one buffer each, and read back when asked for: a long-lived
- * process (the language server) keeps every model's analysis for its in-place updates, and as
- * objects those took more memory than the index itself (~226 MB at 10,000 models).
- */
-type Entry = CachedAnalysis | Uint8Array;
+/** Where an entry's bytes are in an open analyses file. */
+interface Located {
+  file: OpenFile;
+  offset: number;
+  length: number;
+}
+
+interface OpenFile {
+  fd?: number;
+  entries: Map<string, Located>;
+}
+
+/** A new entry (not saved yet), or where a saved one is. */
+type Entry = CachedAnalysis | Located;
+
+const isLocated = (e: Entry): e is Located => 'offset' in e;
 
 export class FileAnalysisCache implements AnalysisCache {
-  private loaded?: Map<string, Uint8Array>;
+  /** The analyses file as this process last read or wrote it; opened by prepare(). */
+  private opened?: OpenFile;
+  /**
+   * The file before the last save, still open: a build that ran during the save may not have
+   * asked for all its entries yet, and they were not written (see adopt()).
+   */
+  private previous?: OpenFile;
   private readonly used = new Map<string, Entry>();
+  /** Entries were set since the last save. */
   private dirty = false;
-  private snapshot?: () => IndexSnapshot;
+  private saving?: Promise<void>;
 
   constructor(readonly file: string) {}
 
   async readSnapshot(): Promise<IndexSnapshot | undefined> {
-    const data = await readSerialized<IndexSnapshot>(`${this.file}.snapshot`);
-    return data && typeof data.fingerprint === 'string' ? data : undefined;
+    try {
+      const data = deserialize(await fs.promises.readFile(`${this.file}.snapshot`)) as IndexSnapshot;
+      return data && typeof data.fingerprint === 'string' ? data : undefined;
+    } catch {
+      return undefined; // a missing, truncated or foreign file: no snapshot
+    }
   }
+
+  private snapshot?: () => IndexSnapshot;
 
   writeSnapshot(snapshot: () => IndexSnapshot): void {
     this.snapshot = snapshot;
   }
 
-  // get() is synchronous (it runs inside the column phase), so the entries are loaded by
-  // prepare(), which the index awaits before it asks for any.
+  // get() is synchronous (it runs inside the column phase), so the index is read by prepare(),
+  // which the index awaits before it asks for any entry.
   async prepare(): Promise<void> {
-    await this.entries();
+    this.open();
+  }
+
+  private open(): OpenFile {
+    this.opened ??= openAnalyses(this.file);
+    return this.opened;
   }
 
   get(key: string): CachedAnalysis | undefined {
-    const hit = this.used.get(key) ?? this.loaded?.get(key);
+    const hit = this.used.get(key) ?? this.opened?.entries.get(key) ?? this.previous?.entries.get(key);
     if (!hit) return undefined;
     this.used.set(key, hit);
-    if (!(hit instanceof Uint8Array)) return hit;
+    if (!isLocated(hit)) return hit;
     try {
-      return deserialize(hit) as CachedAnalysis;
+      return deserialize(readAt(hit)) as CachedAnalysis;
     } catch {
-      return undefined;
+      return undefined; // the file was damaged since it was opened: a miss, parsed again
     }
   }
 
   has(key: string): boolean {
-    return this.used.has(key) || !!this.loaded?.has(key);
+    return this.used.has(key) || !!this.opened?.entries.has(key) || !!this.previous?.entries.has(key);
   }
 
   set(key: string, value: CachedAnalysis): void {
@@ -63,47 +97,124 @@ export class FileAnalysisCache implements AnalysisCache {
   }
 
   /**
-   * Writes the entries this process used (new ones are serialised here, once, and kept that
-   * way), then the index snapshot.
+   * Writes the entries this process used (saved ones copied from the old file, new ones
+   * serialised), then the index snapshot. A process that restored its index from the snapshot
+   * read no entry and used none: the analyses file stays as it is, for the next build that
+   * needs it (the language server's background index after a restore).
    */
-  async save(): Promise<void> {
-    await fsp.mkdir(path.dirname(this.file), { recursive: true });
-    // A process that restored its index from the snapshot never read the entries and has used
-    // none: the file stays as it is, to be read by the next build that needs it (the language
-    // server's background index after a restore).
-    if (this.dirty && !this.loaded) await this.entries();
-    if (this.loaded) {
-      const changed = this.dirty || this.used.size !== this.loaded.size;
-      for (const [key, value] of this.used) if (!(value instanceof Uint8Array)) this.used.set(key, serialize(value));
-      // The file now holds exactly `used`: nothing to read back from it in this process.
-      this.loaded = new Map();
+  save(): Promise<void> {
+    // One save at a time: they write the same files.
+    this.saving = (this.saving ?? Promise.resolve()).catch(() => undefined).then(() => this.saveNow());
+    return this.saving;
+  }
+
+  private async saveNow(): Promise<void> {
+    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
+    if (this.dirty && !this.opened) this.open();
+    const old = this.opened;
+    if (old && (this.dirty || this.used.size !== old.entries.size)) {
+      const written = [...this.used];
       this.dirty = false;
-      if (changed) await writeSerialized(this.file, { version: FORMAT, entries: [...this.used] });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      await writeAnalyses(tmp, written);
+      await fs.promises.rename(tmp, this.file);
+      this.adopt(openAnalyses(this.file), old);
     }
-    if (this.snapshot) await writeSerialized(`${this.file}.snapshot`, this.snapshot());
+    if (this.snapshot) {
+      const tmp = `${this.file}.snapshot.${process.pid}.tmp`;
+      // v8 serialisation reads back several times faster than JSON for this shape of data.
+      await fs.promises.writeFile(tmp, serialize(this.snapshot()));
+      await fs.promises.rename(tmp, `${this.file}.snapshot`);
+    }
   }
 
-  private async entries(): Promise<Map<string, Uint8Array>> {
-    if (!this.loaded) {
-      const data = await readSerialized<{ version: number; entries: [string, Uint8Array][] }>(this.file);
-      this.loaded = data?.version === FORMAT && Array.isArray(data.entries) ? new Map(data.entries) : new Map();
+  /**
+   * Switches to the file just written. A build may have run while it was written, so the old
+   * file stays open for the entries it has not asked for yet (until the next save), and an
+   * entry it read but that was not written is kept in memory. Used entries are found in the new
+   * file by key: a key is a hash of everything that decides the entry.
+   */
+  private adopt(next: OpenFile, old: OpenFile): void {
+    for (const [key, e] of this.used) {
+      const moved = next.entries.get(key);
+      if (moved) this.used.set(key, moved);
+      else if (isLocated(e) && e.file !== next) {
+        this.used.set(key, deserialize(readAt(e)) as CachedAnalysis);
+        this.dirty = true;
+      }
     }
-    return this.loaded;
+    if (this.previous?.fd !== undefined) fs.closeSync(this.previous.fd);
+    this.previous = old;
+    this.opened = next;
   }
 }
 
-/** A missing, truncated or foreign file is an empty cache, never an error. */
-async function readSerialized<T>(file: string): Promise<T | undefined> {
+/** The entry's bytes, read from their place in the file. */
+function readAt(at: Located): Buffer {
+  if (at.file.fd === undefined) throw new Error('analyses file is closed');
+  const buf = Buffer.allocUnsafe(at.length);
+  if (fs.readSync(at.file.fd, buf, 0, at.length, at.offset) !== at.length) throw new Error('analyses file is shorter than its index');
+  return buf;
+}
+
+/**
+ * Layout: each entry's serialised bytes one after another, then an index (v8-serialised
+ * { version, keys, lengths }, entries in the order of `keys`), then 4 bytes (little-endian)
+ * giving the index's length. The index comes last so entries can be serialised and written a
+ * chunk at a time (serialising them all first churned ~90 MB through the C heap, which Node does
+ * not give back). A missing, truncated or foreign file is an empty cache, never an error.
+ */
+function openAnalyses(file: string): OpenFile {
+  let fd: number | undefined;
   try {
-    return deserialize(await fsp.readFile(file)) as T;
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    const tail = Buffer.alloc(4);
+    if (size < 4 || fs.readSync(fd, tail, 0, 4, size - 4) !== 4) throw new Error('short');
+    const indexLength = tail.readUInt32LE(0);
+    if (indexLength + 4 > size) throw new Error('short');
+    const index = Buffer.allocUnsafe(indexLength);
+    fs.readSync(fd, index, 0, indexLength, size - 4 - indexLength);
+    const h = deserialize(index) as { version: number; keys: string[]; lengths: Uint32Array };
+    if (h?.version !== FORMAT || !Array.isArray(h.keys) || !(h.lengths instanceof Uint32Array) || h.keys.length !== h.lengths.length) throw new Error('foreign');
+    const opened: OpenFile = { fd, entries: new Map() };
+    let offset = 0;
+    h.keys.forEach((key, i) => {
+      opened.entries.set(key, { file: opened, offset, length: h.lengths[i] });
+      offset += h.lengths[i];
+    });
+    if (offset !== size - 4 - indexLength) throw new Error('inconsistent');
+    return opened;
   } catch {
-    return undefined;
+    if (fd !== undefined) fs.closeSync(fd);
+    return { entries: new Map() };
   }
 }
 
-async function writeSerialized(file: string, data: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  // v8 serialisation reads back several times faster than JSON for this shape of data.
-  await fsp.writeFile(tmp, serialize(data));
-  await fsp.rename(tmp, file);
+/** Writes entries in the layout openAnalyses() reads, in chunks of about a megabyte. */
+async function writeAnalyses(file: string, entries: [string, Entry][]): Promise<void> {
+  const lengths = new Uint32Array(entries.length);
+  const out = await fs.promises.open(file, 'w');
+  try {
+    let chunk: Buffer[] = [];
+    let size = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i][1];
+      const data = isLocated(e) ? readAt(e) : serialize(e);
+      lengths[i] = data.length;
+      chunk.push(data);
+      size += data.length;
+      if (size >= 1 << 20) {
+        await out.write(Buffer.concat(chunk, size));
+        chunk = [];
+        size = 0;
+      }
+    }
+    const index = serialize({ version: FORMAT, keys: entries.map(([key]) => key), lengths });
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32LE(index.length, 0);
+    await out.write(Buffer.concat([...chunk, index, tail]));
+  } finally {
+    await out.close();
+  }
 }
