@@ -37,6 +37,7 @@ export class IndexSession {
   private readonly overlay: OverlayFileSystem;
   private readonly files: FilteredFileSystem;
   private readonly cache: AnalysisCache & { save?(): Promise<void> };
+  private disposed = false;
   private current?: EditorView;
   /** What each build resolved, so the next one replays unchanged files (see resolveMemo.ts). */
   private readonly memo = new ResolveMemo();
@@ -126,8 +127,22 @@ export class IndexSession {
     this.schedule();
   }
 
+  /**
+   * The session is replaced (the settings changed): nothing more is scheduled, the cache is saved
+   * and its file closed. A build under way finishes; its result is not used.
+   */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const t of [this.timer, this.saveTimer, this.compactTimer]) if (t) clearTimeout(t);
+    this.timer = this.saveTimer = this.compactTimer = undefined;
+    await this.building?.catch(() => undefined);
+    await this.save();
+    await this.cache.close?.();
+  }
+
   /** Builds soon; calls within the delay collapse into one build. */
   schedule(delayMs = 120): void {
+    if (this.disposed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -137,6 +152,7 @@ export class IndexSession {
 
   /** Builds now, or right after the running build when one is under way. */
   build(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
     if (this.building) {
       this.dirty = true;
       return this.building;
@@ -154,13 +170,13 @@ export class IndexSession {
   }
 
   /**
-   * Saving keeps a reopened workspace fast, but packing the snapshot and serialising the parse
-   * cache block this thread for up to a second on a large workspace, and reading the cache back
-   * costs as much again. So the cache stays in memory between builds (rebuilds need it anyway),
-   * and it is written after the first build, when the server shuts down, and after five quiet
-   * minutes. A failed save only costs speed on the next start.
+   * Saving keeps a reopened workspace fast, but packing the snapshot blocks this thread for up to
+   * a second on a large workspace and writing the analyses takes about as long again. So new
+   * analyses wait in memory, and the cache is written after the first build, when the server
+   * shuts down, and after five quiet minutes. A failed save only costs speed on the next start.
    */
   private saveCache(delayMs: number): void {
+    if (this.disposed) return;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
@@ -186,7 +202,7 @@ export class IndexSession {
    */
   private compactSoon(delayMs = 1_000): void {
     const compact = this.hooks.compactHeap;
-    if (!compact) return;
+    if (!compact || this.disposed) return;
     if (this.compactTimer) clearTimeout(this.compactTimer);
     this.compactTimer = setTimeout(() => {
       this.compactTimer = undefined;

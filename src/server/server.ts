@@ -54,6 +54,7 @@ connection.onInitialize((params) => {
 connection.onInitialized(() => startSessions());
 
 function startSessions(): void {
+  for (const s of sessions) void s.dispose();
   sessions = roots.map(
     (root) =>
       new IndexSession(root, settings, {

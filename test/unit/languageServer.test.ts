@@ -202,3 +202,21 @@ test('a broken ref() is an error diagnostic on its file; a SQL parse failure is 
   await conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(rel), type: 3 }] });
   await until('the diagnostics to clear', () => (diagnostics.get(uri(rel))?.diagnostics.length === 0 ? true : undefined));
 });
+
+test('after a full build the server compacts its heap once it is quiet', async () => {
+  const line = await until('a heap compaction in the log', () => logs.find((l) => l.startsWith('heap compacted in ')));
+  const m = /^heap compacted in \d+ ms: (\d+) MB → (\d+) MB committed$/.exec(line);
+  assert.ok(m, line);
+  assert.ok(Number(m[2]) <= Number(m[1]), line);
+});
+
+test('changed settings index the workspace again in a new session', async () => {
+  const readyBefore = statuses.filter((s) => s.state === 'ready').length;
+  const assets = statuses.filter((s) => s.state === 'ready').at(-1)!.assets;
+  await conn.sendNotification('workspace/didChangeConfiguration', { settings: { datalineage: { sqlDialect: 'postgres' } } });
+  const ready = await until('a new index', () => statuses.filter((s) => s.state === 'ready')[readyBefore]);
+  assert.equal(ready.assets, assets);
+  // The old session saves its cache before it closes the file: no "cache not saved" in the log.
+  assert.deepEqual(logs.filter((l) => l.startsWith('cache not saved')), []);
+  assert.ok((await titles('models/staging/stg_orders.sql')).length > 0);
+});

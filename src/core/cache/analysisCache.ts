@@ -30,6 +30,8 @@ export interface AnalysisCache {
   writeSnapshot?(snapshot: () => IndexSnapshot): void;
   /** Called before the first get(): a persisted cache reads its entries here. */
   prepare?(): Promise<void>;
+  /** Saving is done and no build will ask again: a persisted cache closes its file. */
+  close?(): Promise<void>;
 }
 
 /** A cache that lives as long as the index (tests, one-off CLI runs with --no-cache). */

@@ -128,6 +128,13 @@ export class FileAnalysisCache implements AnalysisCache {
     }
   }
 
+  async close(): Promise<void> {
+    await this.saving?.catch(() => undefined);
+    for (const f of [this.opened, this.previous]) if (f?.fd !== undefined) fs.closeSync(f.fd);
+    this.opened = this.previous = undefined;
+    this.used.clear();
+  }
+
   /**
    * Switches to the file just written. A build may have run while it was written, so the old
    * file stays open for the entries it has not asked for yet (until the next save), and an
