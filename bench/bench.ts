@@ -13,6 +13,7 @@ import type { Asset } from '../src/core/graph/assetIndex';
 import type { ColumnReference } from '../src/core/graph/lineageGraph';
 import { FLOW_USAGES } from '../src/core/model';
 import { ensureWorkspace } from './benchWorkspace';
+import { resultHash } from './resultHash';
 
 const IMPACT_RUNS = 20;
 
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '42' },
       dags: { type: 'string', default: '0' },
       spark: { type: 'string', default: '0' },
+      'table-only': { type: 'boolean', default: false },
     },
   });
   const models = Number(values.models);
@@ -140,6 +142,12 @@ async function main(): Promise<void> {
   const table = await phase(() => createLineageIndex(fs, { tableGraphOnly: true }));
   const tableHeap = heapAfterGc();
   const tableAssets = table.value.assets.assets.length;
+  const tableHash = resultHash(table.value);
+  if (values['table-only']) {
+    console.log(`table graph ready ${round(table.ms)} ms, peak RSS ${table.peakRssMb} MB; ${tableHash}`);
+    console.log(JSON.stringify({ models, dags, sparkJobs, seed, tableGraphMs: round(table.ms), tableHash }));
+    return;
+  }
   table.value = undefined as unknown as LineageIndex; // let the collector take it before the next phase
   heapAfterGc();
 
@@ -151,6 +159,7 @@ async function main(): Promise<void> {
   const cacheBytes = (await fsp.stat(cacheFile)).size;
   const coldHeap = heapAfterGc();
   const coldTimings = { ...cold.value.timings };
+  const coldHash = resultHash(cold.value);
   cold.value = undefined as unknown as LineageIndex;
   heapAfterGc();
 
@@ -205,6 +214,7 @@ async function main(): Promise<void> {
       : `warm: parsed ${wt.parsed}, cached ${wt.cached} (read ${round(wt.readMs)} ms, table ${round(wt.tableGraphMs)} ms, columns ${round(wt.columnLineageMs)} ms)`,
   );
   console.log(target ? `impact: rename ${target.asset.name}.${target.column} (${target.consumers} transitive consumers, picked in ${round(pick.ms)} ms) → ${affected} affected assets, ${IMPACT_RUNS} runs` : 'impact: no source column found');
+  console.log(`results (compare them between builds): table graph ${tableHash}; cold ${coldHash}`);
   console.log(`diagnostics ${stats.diagnostics.length}${diagnostics.length ? ', top codes:' : ''}`);
   for (const d of diagnostics) console.log(`  ${String(d.count).padStart(6)}  ${d.code.padEnd(22)} e.g. ${d.example.slice(0, 140)}`);
 
@@ -229,6 +239,8 @@ async function main(): Promise<void> {
     edges: stats.edges,
     columnEdges: stats.column_edges,
     diagnostics: stats.diagnostics.length,
+    tableHash,
+    coldHash,
     parsedCold: coldTimings.parsed,
     cachedWarm: index.timings.cached,
     pass: { tableGraph: table.ms < 2000, coldColumns: cold.ms < 20000, warm: warmTotal < 2000, impact: impactMedian < 100 },

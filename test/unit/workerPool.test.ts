@@ -30,7 +30,7 @@ const pythonJobs: PythonJob[] = Array.from({ length: 200 }, (_, i) =>
   i % 2
     ? {
         path: `dags/d${i}.py`,
-        reader: 'airflow',
+        readers: ['airflow'],
         dialect: 'postgres',
         text: [
           'from airflow import DAG',
@@ -44,7 +44,7 @@ const pythonJobs: PythonJob[] = Array.from({ length: 200 }, (_, i) =>
       }
     : {
         path: `jobs/j${i}.py`,
-        reader: 'spark',
+        readers: ['spark'],
         dialect: 'postgres',
         text: [
           'from pyspark.sql import SparkSession',

@@ -14,6 +14,8 @@ export interface Point {
 /** The text a tree was parsed from, with line starts for positions (computed on first use). */
 class PySource {
   private lineStarts?: number[];
+  /** Every node of the tree in preorder: node `id` is at index `id - 1`. */
+  readonly nodes: PyNode[] = [];
 
   constructor(readonly text: string) {}
 
@@ -46,6 +48,8 @@ export class PyNode {
   /** tree-sitter's hasError: the node is, or contains, a syntax error. */
   hasError = false;
   private named?: PyNode[];
+  /** The id of this node's last descendant (its own id for a leaf): its subtree is ids id..last. */
+  last: number;
 
   constructor(
     private readonly source: PySource,
@@ -59,7 +63,9 @@ export class PyNode {
     readonly startIndex: number,
     readonly endIndex: number,
     readonly parent: PyNode | null,
-  ) {}
+  ) {
+    this.last = id;
+  }
 
   get children(): readonly PyNode[] {
     return this.kids;
@@ -88,15 +94,18 @@ export class PyNode {
     return null;
   }
 
-  /** This node and its descendants of the given types, in source order (preorder). */
+  /**
+   * This node and its descendants of the given types, in source order (preorder). A subtree is a
+   * run of the preorder list, so this is a scan of that run (the readers ask it of the whole file
+   * several times per file).
+   */
   descendantsOfType(types: string | string[]): PyNode[] {
-    const wanted = typeof types === 'string' ? [types] : types;
+    const nodes = this.source.nodes;
     const out: PyNode[] = [];
-    const stack: PyNode[] = [this];
-    while (stack.length) {
-      const n = stack.pop() as PyNode;
-      if (wanted.includes(n.type)) out.push(n);
-      for (let i = n.kids.length - 1; i >= 0; i--) stack.push(n.kids[i]);
+    if (typeof types === 'string') {
+      for (let i = this.id - 1; i < this.last; i++) if (nodes[i].type === types) out.push(nodes[i]);
+    } else {
+      for (let i = this.id - 1; i < this.last; i++) if (types.includes(nodes[i].type)) out.push(nodes[i]);
     }
     return out;
   }
@@ -121,6 +130,7 @@ export function copyTree(tree: Tree, text: string): PyNode {
     const node = new PyNode(source, nextId++, types[typeId] || 'ERROR', isNamed, errors && c.nodeIsMissing, fields[c.currentFieldId] ?? null, c.startIndex, c.endIndex, parent);
     if (errors) node.hasError = c.currentNode.hasError;
     parent?.addChild(node);
+    source.nodes.push(node);
     return node;
   };
   try {
@@ -131,7 +141,10 @@ export function copyTree(tree: Tree, text: string): PyNode {
         current = add(current, cursor);
         continue;
       }
-      while (!cursor.gotoNextSibling()) {
+      // `current` has no children left to copy; neither has its parent once it is the last child.
+      for (;;) {
+        current.last = nextId - 1;
+        if (cursor.gotoNextSibling()) break;
         if (!cursor.gotoParent()) return root;
         current = current.parent as PyNode;
       }

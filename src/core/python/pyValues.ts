@@ -18,9 +18,13 @@ export class PyScopes {
     this.collect(root, root.id);
   }
 
+  // Visits every node of the file, so it reads `children` by index rather than `namedChildren`
+  // through an iterator: that allocated a filtered list per node and an iterator per call.
   private collect(node: PyNode, scopeId: number): void {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
+    const kids = node.children;
+    for (let i = 0; i < kids.length; i++) {
+      const child = kids[i];
+      if (!child.isNamed) continue;
       if (child.type === 'function_definition') {
         this.collect(child, child.id);
         continue;

@@ -10,7 +10,7 @@ import { readSqlFile } from './sqlFileReader';
 import { LINEAGE_YAML, readLineageYaml } from './lineageYamlReader';
 import { readMlflowFiles } from './mlflow/mlflowReader';
 import { lockedHashes, readDvcFiles } from './dvc/dvcReader';
-import { pythonReaderFor } from './pythonFileReader';
+import { pythonReadersFor } from './pythonFileReader';
 import type { PythonJob } from './pythonFileReader';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -24,9 +24,10 @@ type Read = (path: string, skipped?: Diagnostic[]) => Promise<string | undefined
 
 /**
  * Airflow DAGs and Spark jobs among the Python files, read in the workers (as background work,
- * while this thread reads the dbt projects). A cheap text check skips the rest (tests, utilities)
- * before anything is parsed. Each file's skipped-file diagnostics are kept apart and returned in
- * file order, so they come out as if the files had been read one after another.
+ * while this thread reads the dbt projects). A text check that never skips a file a reader would
+ * find something in (pythonReadersFor) skips the rest before anything is parsed. Each file's
+ * skipped-file diagnostics are kept apart and returned in file order, so they come out as if the
+ * files had been read one after another.
  */
 async function readPythonFiles(all: string[], read: Read, dialect: string, pool: WorkerPool): Promise<{ files: FileFacts[]; skipped: Diagnostic[] }> {
   const jobs: PythonJob[] = [];
@@ -37,9 +38,9 @@ async function readPythonFiles(all: string[], read: Read, dialect: string, pool:
     const skipped: Diagnostic[] = [];
     skippedBy.push(skipped);
     const text = await read(path, skipped);
-    const reader = text === undefined ? undefined : pythonReaderFor(text);
-    if (!reader) continue;
-    jobs.push({ path, text: text as string, reader, dialect });
+    const readers = text === undefined ? [] : pythonReadersFor(text);
+    if (!readers.length) continue;
+    jobs.push({ path, text: text as string, readers, dialect });
     skippedByJob.push(skipped);
   }
   const files = await pool.run('python', jobs, { background: true, readFile: (p, job) => read(p, skippedByJob[job]) });

@@ -5,7 +5,7 @@
 // task-to-task dependencies, so a task never shows up as an extra affected asset.
 import * as posix from 'node:path/posix';
 import type { AssetFact, FileFacts, Location, UpstreamRef } from '../../model';
-import type { PyNode } from '../../python/pythonParser';
+import type { PyNode, PyTree } from '../../python/pythonParser';
 import { initPython, parsePython, pythonUnavailable, syntaxErrors } from '../../python/pythonParser';
 import { PyScopes, callArguments, positionOf, stringValue } from '../../python/pyValues';
 import { fileAssetId, normalizePath } from '../../io/paths';
@@ -25,9 +25,15 @@ export interface AirflowReadOptions {
   readFile: (p: string) => Promise<string | undefined>;
   /** Extra folders for `.sql` files, like the deployment's template_searchpath. */
   templateSearchpath?: string[];
+  /** The file's syntax tree when another reader parsed it already. */
+  tree?: PyTree;
 }
 
-/** A cheap pre-filter: Python files that cannot be DAGs are skipped without parsing. */
+/**
+ * Whether a file looks written as a DAG file (it names Airflow or Cosmos, and DAGs): its syntax
+ * errors are reported even when no DAG is found. Which files are read at all is decided by
+ * pythonReadersFor, which never skips a file with a DAG in it.
+ */
 export function looksLikeDag(text: string): boolean {
   return (text.includes('airflow') || text.includes('cosmos')) && /dag/i.test(text);
 }
@@ -35,9 +41,9 @@ export function looksLikeDag(text: string): boolean {
 export async function readAirflowFile(path: string, text: string, opts: AirflowReadOptions): Promise<FileFacts> {
   const out: FileFacts = { path, assets: [], changes: [], queries: [], diagnostics: [] };
   await initPython();
-  let tree: ReturnType<typeof parsePython>;
+  let tree = opts.tree;
   try {
-    tree = parsePython(text);
+    tree ??= parsePython(text);
   } catch {
     tree = undefined;
   }

@@ -65,10 +65,16 @@ export class SparkEvaluator implements OpsContext {
     this.views.set(name.toLowerCase(), frame);
   }
 
-  /** Every statement in source order; function bodies where they are defined. */
+  /**
+   * Every statement in source order; function bodies where they are defined. It visits most of
+   * the tree, so it reads `children` by index and skips the unnamed ones itself: `namedChildren`
+   * through an iterator allocated a list and an iterator per node.
+   */
   walk(node: PyNode, fn?: string): void {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
+    const kids = node.children;
+    for (let i = 0; i < kids.length; i++) {
+      const child = kids[i];
+      if (!child.isNamed) continue;
       if (child.type === 'assignment') {
         const left = child.childForFieldName('left');
         const right = child.childForFieldName('right');

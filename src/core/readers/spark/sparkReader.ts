@@ -4,6 +4,7 @@
 import * as posix from 'node:path/posix';
 import type { AssetFact, ColumnInfo, DeclaredColumnRef, Diagnostic, FileFacts } from '../../model';
 import { initPython, parsePython, pythonUnavailable, syntaxErrors } from '../../python/pythonParser';
+import type { PyTree } from '../../python/pythonParser';
 import { PyScopes, positionOf } from '../../python/pyValues';
 import { fileAssetId } from '../../io/paths';
 import { formatRelation, relationKey } from '../../sql/queryIr';
@@ -16,9 +17,14 @@ import { findSqlFiles } from './sparkSqlFiles';
 export interface SparkReadOptions {
   /** Reads another workspace file (a .sql file the job runs); undefined when it does not exist. */
   readFile: (path: string) => Promise<string | undefined>;
+  /** The file's syntax tree when another reader parsed it already. */
+  tree?: PyTree;
 }
 
-/** A cheap test before parsing: does the file mention Spark at all? */
+/**
+ * Whether a file looks written as a Spark job: its syntax errors are reported even when nothing
+ * is read from it. Which files are read at all is decided by pythonReadersFor.
+ */
 export function looksLikeSpark(text: string): boolean {
   return text.includes('pyspark') || text.includes('SparkSession') || /\bspark\s*\.\s*(read|table|sql)\b/.test(text);
 }
@@ -27,7 +33,7 @@ export async function readSparkFile(path: string, text: string, opts: SparkReadO
   const out: FileFacts = { path, assets: [], changes: [], queries: [], diagnostics: [] };
   try {
     await initPython();
-    const tree = parsePython(text);
+    const tree = opts.tree ?? parsePython(text);
     if (!tree) {
       out.diagnostics.push(info(path, 1, 1, `${pythonUnavailable() ?? 'the Python parser is unavailable'}; Spark job not read`));
       return out;
