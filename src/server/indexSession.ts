@@ -189,9 +189,10 @@ export class IndexSession {
   async save(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    this.saving = this.cache.save?.().catch((e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`));
-    await this.saving;
-    this.saving = undefined;
+    const saving = this.cache.save?.().catch((e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`));
+    this.saving = saving;
+    await saving;
+    if (this.saving === saving) this.saving = undefined;
   }
 
   /**
@@ -210,7 +211,6 @@ export class IndexSession {
       const t0 = performance.now();
       const before = process.memoryUsage().heapTotal;
       compact();
-      const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
       this.hooks.log(`heap compacted in ${(performance.now() - t0).toFixed(0)} ms: ${mb(before)} → ${mb(process.memoryUsage().heapTotal)} committed`);
     }, delayMs);
   }
@@ -304,6 +304,9 @@ export class IndexSession {
 /** The server's memory as its log lines report it. */
 function memory(): string {
   const mem = process.memoryUsage();
-  const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
   return `heap ${mb(mem.heapUsed)}, rss ${mb(mem.rss)}`;
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / 1048576)} MB`;
 }

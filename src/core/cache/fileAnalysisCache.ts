@@ -4,8 +4,8 @@
 // (read first: an unchanged workspace needs nothing else). Entries a run did not use are dropped
 // when it saves, so the file tracks the workspace.
 //
-// The analyses file is an index followed by one serialised entry after another, and an entry is
-// read from its place in the file when asked for. A long-lived process (the language server)
+// The analyses file is one serialised entry after another with an index at the end, and an entry
+// is read from its place in the file when asked for. A long-lived process (the language server)
 // needs every model's analysis at hand for its in-place updates; held in memory they took 226 MB
 // as objects at 10,000 models, and 93 MB as buffers, which also fragmented the C heap that Node
 // allocates them in. Now it holds the index (a key and a position per entry) and one open file.
@@ -46,6 +46,7 @@ export class FileAnalysisCache implements AnalysisCache {
   /** Entries were set since the last save. */
   private dirty = false;
   private saving?: Promise<void>;
+  private snapshot?: () => IndexSnapshot;
 
   constructor(readonly file: string) {}
 
@@ -57,8 +58,6 @@ export class FileAnalysisCache implements AnalysisCache {
       return undefined; // a missing, truncated or foreign file: no snapshot
     }
   }
-
-  private snapshot?: () => IndexSnapshot;
 
   writeSnapshot(snapshot: () => IndexSnapshot): void {
     this.snapshot = snapshot;
@@ -112,7 +111,9 @@ export class FileAnalysisCache implements AnalysisCache {
     await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
     if (this.dirty && !this.opened) this.open();
     const old = this.opened;
-    if (old && (this.dirty || this.used.size !== old.entries.size)) {
+    // The file already holds exactly the entries used: nothing new, none read from elsewhere.
+    const same = old && !this.dirty && this.used.size === old.entries.size && [...this.used.values()].every((e) => isLocated(e) && e.file === old);
+    if (old && !same) {
       const written = [...this.used];
       this.dirty = false;
       const tmp = `${this.file}.${process.pid}.tmp`;
