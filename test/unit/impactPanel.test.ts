@@ -17,7 +17,8 @@ import { impactJson } from '../../src/core/impact/impactJson';
 import type { ImpactResult, MigrationLookupError, LookupError } from '../../src/protocol/lineageProtocol';
 import type { AffectedAsset, ImpactReport } from '../../src/core/impact/impactAnalysis';
 import { NODE, blastRadius, orientationFor, placeNodes } from '../../webview/impact/blastRadius';
-import { byFile, fitLabel, isOpenable, riskBadge, severityBadge, summaryLine, viaLabel } from '../../webview/impact/presentation';
+import { byFile, isOpenable, riskBadge, severityBadge, summaryLine, viaLabel } from '../../webview/impact/presentation';
+import { fitLabel } from '../../webview/common/text';
 import { noteworthy, notificationText, readMode, saveAction } from '../../src/client/saveDecision';
 
 const repo = path.join(__dirname, '..', '..');

@@ -3,12 +3,11 @@
 // is text by construction. Hit-testing maps clicks back to nodes and markers.
 import type { GraphNode } from '../../src/protocol/lineageProtocol';
 import { GLYPH, typeStyle } from './assetTypes';
-import { linkControls, tableEnds } from './geometry';
-import { moreMarkerAt } from './svgRender';
+import { linkControls, moreMarker, tableEnds } from './geometry';
 import type { FlowDirection } from './layout';
 import { HEADER_HEIGHT } from './layout';
 import type { Scene } from './scene';
-import { fitText } from './scene';
+import { fitLabel } from '../common/text';
 import type { ThemeColors } from './themeColors';
 
 export interface Transform {
@@ -80,7 +79,7 @@ export function drawCanvasScene(canvas: HTMLCanvasElement, scene: Scene, t: Tran
       ctx.fillText(style.glyph, b.x + 12, b.y + 23);
       ctx.fillStyle = fg;
       ctx.font = '600 12.5px sans-serif';
-      ctx.fillText(fitText(n.name, 23), b.x + 34, b.y + 15);
+      ctx.fillText(fitLabel(n.name, 23), b.x + 34, b.y + 15);
       ctx.fillStyle = muted;
       ctx.font = '10.5px sans-serif';
       ctx.fillText(n.stale ? `${style.label} · stale` : style.label, b.x + 34, b.y + 28);
@@ -105,10 +104,8 @@ function moreMarkers(n: GraphNode, b: { x: number; y: number; width: number; hei
   const out = [];
   for (const [count, dir] of [[n.hiddenUpstream, 'up'], [n.hiddenDownstream, 'down']] as const) {
     if (!count) continue;
-    const text = `+${count}`;
-    const width = 10 + text.length * 6.5;
-    const at = moreMarkerAt(dir, width, b, flow);
-    out.push({ x: b.x + at.x, y: b.y + at.y, width, height: 16, text });
+    const m = moreMarker(count, dir, b, flow);
+    out.push({ ...m, x: b.x + m.x, y: b.y + m.y });
   }
   return out;
 }

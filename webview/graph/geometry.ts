@@ -55,9 +55,7 @@ const OUT: Record<Side, Point> = { left: { x: -1, y: 0 }, right: { x: 1, y: 0 },
 
 /** A cubic curve leaving `a` and entering `b` perpendicular to their sides. */
 export function link(a: End, b: End): string {
-  const reach = Math.max(40, Math.hypot(b.at.x - a.at.x, b.at.y - a.at.y) / 2.5);
-  const c1 = { x: a.at.x + OUT[a.side].x * reach, y: a.at.y + OUT[a.side].y * reach };
-  const c2 = { x: b.at.x + OUT[b.side].x * reach, y: b.at.y + OUT[b.side].y * reach };
+  const [c1, c2] = linkControls(a, b);
   return `M${a.at.x},${a.at.y} C${c1.x},${c1.y} ${c2.x},${c2.y} ${b.at.x},${b.at.y}`;
 }
 
@@ -68,4 +66,15 @@ export function linkControls(a: End, b: End): [Point, Point] {
     { x: a.at.x + OUT[a.side].x * reach, y: a.at.y + OUT[a.side].y * reach },
     { x: b.at.x + OUT[b.side].x * reach, y: b.at.y + OUT[b.side].y * reach },
   ];
+}
+
+/**
+ * A "+N" marker (N hidden neighbours), relative to its node: beside the header on the side its
+ * hidden neighbours are (left/right flow), or above and below the node (downward flow).
+ */
+export function moreMarker(count: number, dir: 'up' | 'down', box: { width: number; height: number }, flow: FlowDirection): { x: number; y: number; width: number; height: number; text: string } {
+  const text = `+${count}`;
+  const width = 10 + text.length * 6.5;
+  const at = flow === 'RIGHT' ? { x: dir === 'up' ? -6 - width : box.width + 6, y: HEADER_HEIGHT / 2 - 8 } : { x: box.width / 2 - width / 2, y: dir === 'up' ? -20 : box.height + 4 };
+  return { ...at, width, height: 16, text };
 }

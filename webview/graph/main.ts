@@ -8,8 +8,10 @@ import type { LayoutResult } from './layout';
 import { LayoutClient } from './layoutClient';
 import type { LayoutAnswer } from './layoutClient';
 import { buildScene } from './scene';
+import { searchNodes } from './search';
 import { GraphStage } from './stage';
-import { installStyles } from './styles';
+import { GRAPH_CSS } from './styles';
+import { installStyles } from '../common/styles';
 import { ThemeColors } from './themeColors';
 import { Toolbar } from './toolbar';
 import { queryOf, refocus, sameQuery, sanitizeState, selectColumn, toggleExpanded, toggleType, withDepth } from './viewState';
@@ -21,7 +23,7 @@ const ELK_GRACE_MS = 200;
 
 const vscode = acquireVsCodeApi();
 const post = (m: FromGraphView) => vscode.postMessage(m);
-installStyles();
+installStyles(GRAPH_CSS);
 const app = document.getElementById('app')!;
 const workers = parseWorkers(app.dataset.workers);
 const layouts = new LayoutClient(workers['graphLayout.js']);
@@ -34,7 +36,7 @@ let generation = 0;
 const toolbar = new Toolbar(app, {
   search: (text) => state && change({ ...state, search: text }),
   searchEnter: () => {
-    const first = state && data && laidOut ? buildScene(data, laidOut, state).matches.values().next().value : undefined;
+    const first = state && data && laidOut ? searchNodes(data.nodes, state.search).ids[0] : undefined;
     if (first) stage.focusNode(first);
   },
   depth: (dir, delta) => state && change(withDepth(state, dir, delta)),
@@ -97,12 +99,17 @@ function showData(next: GraphData, nextState: GraphViewState): void {
   data = next;
   state = state && sameQuery(state, nextState) ? state : { ...nextState, search: state?.search ?? nextState.search };
   vscode.setState(state);
-  toolbar.update(state, [...new Set(next.nodes.map((n) => n.asset_type))]);
+  toolbar.update(state, presentTypes(next));
   if (!next.nodes.length) {
     stage.message('Nothing to draw: every asset around this one is filtered out.');
     return;
   }
   relayout(!same, received);
+}
+
+/** The asset types in the graph, for the toolbar's type filter. */
+function presentTypes(d: GraphData): string[] {
+  return [...new Set(d.nodes.map((n) => n.asset_type))];
 }
 
 function sameIds(a: GraphData, b: GraphData): boolean {
@@ -114,7 +121,7 @@ function change(next: GraphViewState): void {
   const before = state;
   state = next;
   vscode.setState(state);
-  toolbar.update(state, data ? [...new Set(data.nodes.map((n) => n.asset_type))] : []);
+  toolbar.update(state, data ? presentTypes(data) : []);
   if (!before || !sameQuery(before, next)) {
     toolbar.status('Loading…');
     post({ type: 'graph/query', query: queryOf(next), state: next });

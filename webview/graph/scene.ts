@@ -45,8 +45,3 @@ export function nodeLabel(n: GraphNode, typeLabel: string): string {
   if (n.hiddenDownstream) parts.push(`${n.hiddenDownstream} more downstream`);
   return parts.join(', ');
 }
-
-/** Cuts a name to fit a node; the full name is in the node's tooltip and accessible name. */
-export function fitText(text: string, maxChars: number): string {
-  return text.length <= maxChars ? text : `${text.slice(0, Math.max(1, maxChars - 1))}…`;
-}

@@ -103,7 +103,7 @@ export class GraphStage {
     const s = this.scene;
     if (!s) return;
     const { width, height } = this.element.getBoundingClientRect();
-    const k = Math.min(1, (width - 2 * MARGIN) / Math.max(1, s.layout.width), (height - 2 * MARGIN) / Math.max(1, s.layout.height));
+    const k = Math.min(1, this.fitScale(s, width, height));
     const t = d3.zoomIdentity.translate((width - s.layout.width * k) / 2, (height - s.layout.height * k) / 2).scale(Math.max(0.05, k));
     target.call(this.zoom.transform, t);
   }
@@ -151,10 +151,15 @@ export class GraphStage {
     return (this.mode === 'svg' ? this.svg : d3.select(this.canvas)) as unknown as d3.Selection<Element, unknown, null, undefined>;
   }
 
+  /** The scale at which the whole layout fits the view, margins included. */
+  private fitScale(s: Scene, width: number, height: number): number {
+    return Math.min((width - 2 * MARGIN) / Math.max(1, s.layout.width), (height - 2 * MARGIN) / Math.max(1, s.layout.height));
+  }
+
   private frameInitial(): void {
     const s = this.scene!;
     const { width, height } = this.element.getBoundingClientRect();
-    const k = Math.min((width - 2 * MARGIN) / Math.max(1, s.layout.width), (height - 2 * MARGIN) / Math.max(1, s.layout.height));
+    const k = this.fitScale(s, width, height);
     if (k >= MIN_FIT_SCALE || !s.layout.nodes[s.data.focus]) return this.fit();
     // Too big to read when fitted: start at a readable scale centred on the focus.
     const f = s.layout.nodes[s.data.focus];

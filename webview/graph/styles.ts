@@ -61,9 +61,3 @@ body { color: var(--vscode-foreground); background: var(--vscode-sideBar-backgro
 .col-edge.lit { stroke: var(--vscode-charts-orange); stroke-width: 2.2px; opacity: 1; }
 .arrow { fill: var(--vscode-editorLineNumber-foreground, var(--vscode-descriptionForeground)); }
 `;
-
-export function installStyles(): void {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(GRAPH_CSS);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-}

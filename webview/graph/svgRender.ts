@@ -4,12 +4,13 @@
 import * as d3 from 'd3';
 import type { GraphNode } from '../../src/protocol/lineageProtocol';
 import { GLYPH, typeStyle } from './assetTypes';
-import { columnEnds, columnRow, link, rowTop, tableEnds } from './geometry';
+import { columnEnds, columnRow, link, moreMarker, rowTop, tableEnds } from './geometry';
 import type { Box } from './layout';
 import { edgeKey, HEADER_HEIGHT, MAX_COLUMN_ROWS, NODE_WIDTH, ROW_HEIGHT } from './layout';
 import type { FlowDirection } from './layout';
 import type { Scene } from './scene';
-import { fitText, nodeLabel } from './scene';
+import { nodeLabel } from './scene';
+import { fitLabel } from '../common/text';
 import { columnKey } from './viewState';
 
 export interface SceneEvents {
@@ -111,7 +112,7 @@ function drawNode(parent: d3.Selection<SVGGElement, unknown, null, undefined>, n
   g.append('rect').attr('class', 'node-box').attr('width', box.width).attr('height', box.height).attr('rx', 4);
   g.append('rect').attr('width', 4).attr('height', HEADER_HEIGHT).attr('rx', 2).style('fill', style.color);
   g.append('text').attr('class', 'node-icon').attr('x', 12).attr('y', 23).style('fill', style.color).text(style.glyph);
-  g.append('text').attr('class', 'node-name').attr('x', 34).attr('y', 15).text(fitText(n.name, NAME_CHARS));
+  g.append('text').attr('class', 'node-name').attr('x', 34).attr('y', 15).text(fitLabel(n.name, NAME_CHARS));
   g.append('text').attr('class', 'node-type').attr('x', 34).attr('y', 28).text(n.stale ? `${style.label} · stale` : style.label);
   if (n.stale) g.append('text').attr('class', 'stale-mark').attr('x', NODE_WIDTH - (n.columns.length ? 40 : 22)).attr('y', 23).text(GLYPH.warning);
   if (n.columns.length) drawExpander(g, n, expanded, events);
@@ -140,9 +141,7 @@ function drawExpander(g: d3.Selection<SVGGElement, unknown, null, undefined>, n:
 
 function drawMore(g: d3.Selection<SVGGElement, unknown, null, undefined>, n: GraphNode, dir: 'up' | 'down', box: Box, flow: FlowDirection, events: SceneEvents): void {
   const count = dir === 'up' ? n.hiddenUpstream : n.hiddenDownstream;
-  const text = `+${count}`;
-  const w = 10 + text.length * 6.5;
-  const at = moreMarkerAt(dir, w, box, flow);
+  const at = moreMarker(count, dir, box, flow);
   const m = g
     .append('g')
     .attr('class', `more more-${dir}`)
@@ -154,8 +153,8 @@ function drawMore(g: d3.Selection<SVGGElement, unknown, null, undefined>, n: Gra
       ev.stopPropagation();
       events.refocus(n.id);
     });
-  m.append('rect').attr('width', w).attr('height', 16).attr('rx', 8);
-  m.append('text').attr('x', w / 2).attr('y', 12).attr('text-anchor', 'middle').text(text);
+  m.append('rect').attr('width', at.width).attr('height', at.height).attr('rx', 8);
+  m.append('text').attr('x', at.width / 2).attr('y', 12).attr('text-anchor', 'middle').text(at.text);
   m.append('title').text(`${count} more ${dir === 'up' ? 'upstream' : 'downstream'} — click to centre the graph on ${n.name}`);
 }
 
@@ -177,20 +176,11 @@ function drawColumns(g: d3.Selection<SVGGElement, unknown, null, undefined>, n: 
         events.clickColumn(n, c.name);
       });
     row.append('rect').attr('x', 1).attr('width', box.width - 2).attr('height', ROW_HEIGHT);
-    row.append('text').attr('x', 12).attr('y', 14).text(fitText(c.name, c.type ? 20 : 30));
-    if (c.type) row.append('text').attr('class', 'col-type').attr('x', box.width - 8).attr('y', 14).attr('text-anchor', 'end').text(fitText(c.type, 12));
+    row.append('text').attr('x', 12).attr('y', 14).text(fitLabel(c.name, c.type ? 20 : 30));
+    if (c.type) row.append('text').attr('class', 'col-type').attr('x', box.width - 8).attr('y', 14).attr('text-anchor', 'end').text(fitLabel(c.type, 12));
     row.append('title').text(`${c.name}${c.type ? `: ${c.type}` : ''}`);
   });
   if (n.columns.length > MAX_COLUMN_ROWS) {
     g.append('text').attr('class', 'node-type').attr('x', 12).attr('y', rowTop(MAX_COLUMN_ROWS) + 14).text(`+${n.columns.length - MAX_COLUMN_ROWS} more columns`);
   }
-}
-
-/**
- * Where a "+N" marker sits, relative to its node: beside the header on the side its hidden
- * neighbours are (left/right flow), or above and below the node (downward flow).
- */
-export function moreMarkerAt(dir: 'up' | 'down', width: number, box: { width: number; height: number }, flow: FlowDirection): { x: number; y: number } {
-  if (flow === 'RIGHT') return { x: dir === 'up' ? -6 - width : box.width + 6, y: HEADER_HEIGHT / 2 - 8 };
-  return { x: box.width / 2 - width / 2, y: dir === 'up' ? -20 : box.height + 4 };
 }

@@ -110,10 +110,6 @@ export class Toolbar {
     this.statusLine.title = text;
   }
 
-  focusSearch(): void {
-    this.searchField.focus();
-  }
-
   private button(icon: string, label: string, onClick: () => void): HTMLElement {
     const b = document.createElement('vscode-toolbar-button');
     b.icon = icon;

@@ -7,7 +7,7 @@ import type { ImpactReport } from '../../src/core/impact/impactAnalysis';
 import type { ImpactLocation } from '../../src/protocol/webviewProtocol';
 import { NODE, blastRadius, orientationFor, placeNodes } from './blastRadius';
 import type { BlastNode, Orientation } from './blastRadius';
-import { fitLabel } from './presentation';
+import { fitLabel } from '../common/text';
 
 type Point = [number, number];
 
@@ -15,8 +15,10 @@ export function graphOrientation(report: ImpactReport & { changed_assets?: strin
   return orientationFor(blastRadius(report), availableWidth);
 }
 
-export function blastRadiusGraph(report: ImpactReport & { changed_assets?: string[] }, open: (l: ImpactLocation) => void, o: Orientation): HTMLElement {
+/** The graph, laid out for `availableWidth` (see orientationFor). */
+export function blastRadiusGraph(report: ImpactReport & { changed_assets?: string[] }, open: (l: ImpactLocation) => void, availableWidth: number): HTMLElement {
   const g = blastRadius(report);
+  const o = orientationFor(g, availableWidth);
   const { width, height, at } = placeNodes(g, o);
   const pos = (n: BlastNode) => at.get(n.name) ?? { x: 0, y: 0 };
   const byName = new Map(g.nodes.map((n) => [n.name, n]));

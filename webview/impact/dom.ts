@@ -19,14 +19,13 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   return el;
 }
 
-export function append(parent: Node, ...children: Child[]): void {
+function append(parent: Node, ...children: Child[]): void {
   for (const c of children) if (c !== null && c !== undefined && c !== false) parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
 }
 
 /** A codicon through vscode-elements' icon component (it finds codicon.css by the shell's link id). */
-export function icon(name: string, label?: string): HTMLElement {
-  const el = h('vscode-icon', label ? { attrs: { name, label } } : { attrs: { name } });
-  return el;
+export function icon(name: string): HTMLElement {
+  return h('vscode-icon', { attrs: { name } });
 }
 
 /**

@@ -4,12 +4,13 @@
 import type { ImpactRendered, ImpactView, ToImpactPanel } from '../../src/protocol/webviewProtocol';
 import './elements';
 import { layoutKey, reportView } from './reportView';
-import { installStyles } from './styles';
+import { IMPACT_CSS } from './styles';
+import { installStyles } from '../common/styles';
 import { vscodeApi } from './vscodeApi';
 
 const api = vscodeApi();
 const app = document.getElementById('app') as HTMLElement;
-installStyles();
+installStyles(IMPACT_CSS);
 
 let shown: { view: ImpactView; layout: string } | undefined;
 

@@ -74,9 +74,3 @@ export function byFile<L extends ImpactLocation>(locations: L[]): { path: string
 export function isOpenable(l: ImpactLocation): boolean {
   return !!l.path && !l.path.startsWith('/') && !/^[a-z]+:/i.test(l.path) && !l.path.split(/[\\/]/).includes('..') && l.line >= 1;
 }
-
-/** A name cut to `max` characters with an ellipsis (the full name stays in the tooltip). */
-export function fitLabel(name: string, max: number): string {
-  const chars = [...name];
-  return chars.length <= max ? name : `${chars.slice(0, max - 1).join('')}…`;
-}

@@ -43,7 +43,7 @@ function report(view: Extract<ImpactView, { kind: 'report' }>, actions: ViewActi
     h('h2', {}, `Affected assets (${r.affected_count})`),
     affectedTable(r.affected_assets, actions.open),
     h('h2', {}, 'Blast radius'),
-    blastRadiusGraph(r, actions.open, graphOrientation(r, width)),
+    blastRadiusGraph(r, actions.open, width),
     h('div', { class: 'legend' }, legend('error', 'breaking'), legend('warning', 'warning'), h('span', {}, 'Click a node or a position to open the file.')),
   );
   return root;

@@ -1,7 +1,7 @@
 // The panel's styles, adopted as a constructed stylesheet: the CSP allows no inline <style>
 // without the nonce, and the nonce stays in the shell. Colours are only --vscode-* variables,
 // so the panel follows the theme (light, dark, high contrast) and its changes live.
-const CSS = `
+export const IMPACT_CSS = `
 body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px 16px; }
 h1 { font-size: 1.35em; font-weight: 600; margin: 0; overflow-wrap: anywhere; }
 h2 { font-size: 1em; font-weight: 600; margin: 20px 0 8px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--vscode-descriptionForeground); }
@@ -51,9 +51,3 @@ a.location:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset:
 .graph .node.openable:hover rect { fill: var(--vscode-list-hoverBackground); }
 .legend { display: flex; gap: 16px; margin-top: 6px; color: var(--vscode-descriptionForeground); font-size: 0.9em; }
 `;
-
-export function installStyles(): void {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(CSS);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-}
