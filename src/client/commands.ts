@@ -43,17 +43,21 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     await reports.open(`lineage-${r.graph.name}`, text.join('\n'));
   });
 
+  // The server's answer in the impact panel, or why there is none.
+  const showImpact = async (title: string, folder: vscode.Uri | undefined, ask: () => Promise<Parameters<ImpactPanel['showAnswer']>[1]>): Promise<void> => {
+    try {
+      impact.showAnswer(title, await ask(), folder);
+    } catch (e) {
+      impact.showError(title, `The impact analysis failed: ${(e as Error).message}`, folder);
+    }
+  };
+
   add('datalineage.analyzeImpact', async (assetName?: string, changes?: ProposedChange[]) => {
     const name = assetName ?? (await pickAsset(client, 'Analyze the impact of a change to…'))?.id;
     if (!name) return;
     const list = changes ?? (await pickChange(client, name));
     if (!list?.length) return;
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    try {
-      impact.showAnswer(name, await client.sendRequest(ImpactRequest, { asset: name, changes: list }), folder);
-    } catch (e) {
-      impact.showError(name, `The impact analysis failed: ${(e as Error).message}`, folder);
-    }
+    await showImpact(name, vscode.workspace.workspaceFolders?.[0]?.uri, () => client.sendRequest(ImpactRequest, { asset: name, changes: list }));
   });
 
   add('datalineage.analyzeMigration', async (uri?: vscode.Uri | string) => {
@@ -62,11 +66,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     // The buffer as shown, saved or not: the report is about what is about to be applied.
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
     const [title, folder] = [target.path.split('/').pop() ?? target.path, vscode.workspace.getWorkspaceFolder(target)?.uri];
-    try {
-      impact.showAnswer(title, await client.sendRequest(MigrationImpactRequest, { uri: target.toString(), text: doc?.getText() }), folder);
-    } catch (e) {
-      impact.showError(title, `The impact analysis failed: ${(e as Error).message}`, folder);
-    }
+    await showImpact(title, folder, () => client.sendRequest(MigrationImpactRequest, { uri: target.toString(), text: doc?.getText() }));
   });
 
   add('datalineage.reindex', async () => {

@@ -38,10 +38,6 @@ export class ImpactPanel implements vscode.Disposable {
     );
   }
 
-  get isOpen(): boolean {
-    return !!this.panel;
-  }
-
   /** Shows a server answer: the report, or the reason there is none as a message. */
   showAnswer(title: string, answer: ImpactResult | MigrationLookupError, folder: vscode.Uri | undefined, reveal = true): void {
     if ('error' in answer) {

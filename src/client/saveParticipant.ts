@@ -44,7 +44,7 @@ export function registerSaveParticipant(client: LanguageClient, panel: ImpactPan
         output.debug(`impact of ${rel} on save: answered in ${Date.now() - t0} ms${latest.get(key) === id ? '' : ' (a newer save superseded it)'}`);
         if (latest.get(key) !== id) return;
         latest.delete(key);
-        show(panel, output, mode === 'notify' ? 'notify' : 'panel', file, folder.uri, answer, explicit);
+        show(panel, output, mode, file, folder.uri, answer, explicit);
       });
     } catch (e) {
       // Nothing may escape into the save: log it and let the save go on.

@@ -19,7 +19,8 @@ export type ColumnSpot =
 export class EditorView {
   private readonly placed = new Map<string, PlacedAsset[]>();
   private readonly describing = new Map<string, Asset[]>();
-  private readonly columnSpots = new Map<string, ColumnSpot[]>();
+  /** Documented columns' positions by file; built on the first hover (not every edit asks). */
+  private columnSpots?: Map<string, ColumnSpot[]>;
   private statsCache?: { assets: number; edges: number; columnEdges: number; diagnostics: number };
 
   /** `complete` is false for the first build's early view: table graph only, no column references yet. */
@@ -27,9 +28,6 @@ export class EditorView {
     for (const asset of index.assets.assets) {
       for (const location of asset.locations) push(this.placed, location.path, { asset, location });
       for (const p of asset.paths) push(this.describing, p, asset);
-      // A documented column's position may be in a file that is not among the asset's paths
-      // (a model's YAML), so column positions are indexed by their own file.
-      for (const c of asset.columns) if (c.location) push(this.columnSpots, c.location.path, { kind: 'column', asset, column: c.name, location: c.location });
     }
     for (const list of this.placed.values()) list.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
   }
@@ -54,10 +52,19 @@ export class EditorView {
     return this.index.changes.get(path) ?? [];
   }
 
+  private columnSpotsByPath(): Map<string, ColumnSpot[]> {
+    if (this.columnSpots) return this.columnSpots;
+    this.columnSpots = new Map();
+    // A documented column's position may be in a file that is not among the asset's paths (a
+    // model's YAML), so column positions are indexed by their own file.
+    for (const asset of this.index.assets.assets) for (const c of asset.columns) if (c.location) push(this.columnSpots, c.location.path, { kind: 'column', asset, column: c.name, location: c.location });
+    return this.columnSpots;
+  }
+
   /** Column spots whose name starts at (line, column), both 1-based. */
   spotsAt(path: string, line: number, column: number): ColumnSpot[] {
     const at = (l: Location) => l.path === path && l.line === line && l.column === column;
-    const spots: ColumnSpot[] = (this.columnSpots.get(path) ?? []).filter((s) => at(s.location));
+    const spots: ColumnSpot[] = (this.columnSpotsByPath().get(path) ?? []).filter((s) => at(s.location));
     for (const ref of this.index.graph.referencesIn(path)) {
       const location = ref.locations.find(at);
       if (location) spots.push({ kind: 'reference', ref, location });

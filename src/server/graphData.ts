@@ -65,7 +65,8 @@ export function graphData(view: EditorView, paths: WorkspacePaths, q: GraphQuery
   }
   const edges = keptEdges();
   const data: GraphData = { focus: focus.id, nodes, edges, truncated };
-  if (q.columns) data.columnEdges = columnEdges(g.references, keptSet, byId);
+  // Only the drawn assets' references: the whole list is every column reference in the workspace.
+  if (q.columns) data.columnEdges = columnEdges(kept.flatMap((id) => g.referencesTo(id)), keptSet, byId);
   return data;
 
   // Neighbours not drawn, reached through filtered-out assets too: a filter hides types, the
