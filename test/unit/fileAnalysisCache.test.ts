@@ -7,8 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileAnalysisCache } from '../../src/core/cache/fileAnalysisCache';
 import type { CachedAnalysis } from '../../src/core/cache/analysisCache';
+import { EMPTY_ANALYSIS } from '../../src/core/cache/packedAnalysis';
 
-const entry = (name: string): CachedAnalysis => ({ analysis: { statements: [] }, renderedRelations: [{ relation: { schema: 'raw', name }, upstream: { kind: 'ref', name } }] });
+const entry = (name: string): CachedAnalysis => ({ analysis: EMPTY_ANALYSIS, renderedRelations: [{ relation: { schema: 'raw', name }, upstream: { kind: 'ref', name } }] });
 
 test('entries written by one cache are read by the next, and unused ones are dropped on save', async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cache-')), 'c.cache');

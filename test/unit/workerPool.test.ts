@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { WorkerPool } from '../../src/core/workers/workerPool';
+import { unpackAnalysis } from '../../src/core/cache/packedAnalysis';
 import type { PythonJob } from '../../src/core/readers/pythonFileReader';
 
 const inputs = Array.from({ length: 300 }, (_, i) => ({ sql: `select a${i}, b from t${i} where c > ${i}`.padEnd(1200, ' '), dialect: 'postgres' }));
@@ -14,7 +15,7 @@ test('a missing worker script: every chunk is done on this thread, in order', as
   const out = await pool.run('sql', inputs);
   await pool.close();
   assert.equal(out.length, inputs.length);
-  assert.deepEqual(out[7]?.statements[0]?.ir?.kind, 'select');
+  assert.deepEqual(unpackAnalysis(out[7].packed).statements[0]?.ir?.kind, 'select');
 });
 
 test('the real worker script gives the same results as the main thread', async () => {
@@ -22,7 +23,10 @@ test('the real worker script gives the same results as the main thread', async (
   const viaWorkers = await pool.run('sql', inputs);
   await pool.close();
   const inline = await new WorkerPool({}).run('sql', inputs);
-  assert.deepEqual(viaWorkers, inline);
+  // Analyses cross as packed bytes (see packedAnalysis.ts): compared as what they unpack to.
+  const unpacked = (rs: typeof inline) => rs.map((r) => ({ failed: r.failed, analysis: unpackAnalysis(r.packed) }));
+  assert.deepEqual(unpacked(viaWorkers), unpacked(inline));
+  assert.ok(unpacked(inline).every((r) => r.analysis.statements[0]?.ir?.kind === 'select'));
 });
 
 // Python files are read in the workers, which ask this thread for the .sql files they name.

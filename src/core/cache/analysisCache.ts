@@ -2,14 +2,15 @@
 // context), so a second run over an unchanged workspace skips rendering and parsing entirely.
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Relation, UpstreamRef } from '../model';
-import type { SqlAnalysis } from '../sql/sqlAnalysis';
+import type { PackedAnalysis } from './packedAnalysis';
 import { SQL_ANALYSIS_VERSION } from '../sql/sqlAnalysis';
 import type { IndexSnapshot } from './indexSnapshot';
 
 export interface CachedAnalysis {
-  analysis: SqlAnalysis;
+  /** Packed (see packedAnalysis.ts): unpacked only while its job resolves. */
+  analysis: PackedAnalysis;
   /** dbt models with an is_incremental() branch: the incremental run's SQL, analysed. */
-  incrementalAnalysis?: SqlAnalysis;
+  incrementalAnalysis?: PackedAnalysis;
   /** The rendered SQL, kept only when a statement failed (its line maps back through it). */
   sql?: string;
   renderedRelations?: { relation: Relation; upstream: UpstreamRef }[];

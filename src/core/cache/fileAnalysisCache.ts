@@ -15,7 +15,8 @@ import { deserialize, serialize } from 'node:v8';
 import type { AnalysisCache, CachedAnalysis } from './analysisCache';
 import type { IndexSnapshot } from './indexSnapshot';
 
-const FORMAT = 4;
+// 5: an entry's analyses are packed bytes (see packedAnalysis.ts), not objects.
+const FORMAT = 5;
 
 /** Where an entry's bytes are in an open analyses file. */
 interface Located {

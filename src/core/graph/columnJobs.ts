@@ -5,7 +5,8 @@ import type { DbtWorkspace } from '../dbt/dbtReader';
 import type { AnalysisCache, CachedAnalysis } from '../cache/analysisCache';
 import { cacheKey } from '../cache/analysisCache';
 import type { WorkerPool } from '../workers/workerPool';
-import type { SqlAnalysis } from '../sql/sqlAnalysis';
+import type { ParsedSql } from '../cache/packedAnalysis';
+import { EMPTY_ANALYSIS } from '../cache/packedAnalysis';
 
 interface ParseJob {
   key: string;
@@ -30,7 +31,7 @@ export async function buildColumnJobs(
   const entries: { q: QuerySource; key: string; hit?: CachedAnalysis; pending?: Omit<CachedAnalysis, 'analysis'> & { sql: string; incrementalSql?: string } }[] = [];
   // Rendering runs here while the workers parse: each batch of rendered SQL is handed over at
   // once, and the loop yields between batches so the pool can feed idle workers.
-  const analyses = new Map<string, SqlAnalysis>();
+  const analyses = new Map<string, ParsedSql>();
   const inFlight: Promise<void>[] = [];
   let batch: ParseJob[] = [];
   let batchSize = 0;
@@ -77,10 +78,8 @@ export async function buildColumnJobs(
   for (const e of entries) {
     let value = e.hit;
     if (!value && e.pending) {
-      const analysis = analyses.get(e.key) ?? { statements: [] };
-      const failed = analysis.statements.some((s) => s.failure);
-      const incrementalAnalysis = analyses.get(`${e.key}+incremental`);
-      value = { analysis, incrementalAnalysis, renderedRelations: e.pending.renderedRelations, renderDiagnostics: e.pending.renderDiagnostics, sql: failed ? e.pending.sql : undefined };
+      const parsed = analyses.get(e.key);
+      value = { analysis: parsed?.packed ?? EMPTY_ANALYSIS, incrementalAnalysis: analyses.get(`${e.key}+incremental`)?.packed, renderedRelations: e.pending.renderedRelations, renderDiagnostics: e.pending.renderDiagnostics, sql: parsed?.failed ? e.pending.sql : undefined };
       cache.set(e.key, value);
     }
     if (!value) continue;

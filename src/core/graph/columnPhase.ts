@@ -4,7 +4,9 @@
 // recorded on its asset for the next consumer.
 import type { Diagnostic, Relation, UpstreamRef } from '../model';
 import { FLOW_USAGES } from '../model';
-import type { SqlAnalysis, StatementAnalysis } from '../sql/sqlAnalysis';
+import type { StatementAnalysis } from '../sql/sqlAnalysis';
+import type { PackedAnalysis } from '../cache/packedAnalysis';
+import { unpackAnalysis } from '../cache/packedAnalysis';
 import type { StatementIR } from '../sql/queryIr';
 import { relationKey } from '../sql/queryIr';
 import type { ResolvedOutput, ResolvedQuery } from '../sql/columnResolver';
@@ -20,9 +22,10 @@ export interface ColumnJob {
   originalText: string;
   /** The SQL that was analysed (rendered for dbt models). */
   sql: string;
-  analysis: SqlAnalysis;
+  /** Packed (see packedAnalysis.ts): unpacked while the job resolves, then dropped again. */
+  analysis: PackedAnalysis;
   /** A dbt model's incremental run: its references count too, its outputs are the model's own. */
-  incrementalAnalysis?: SqlAnalysis;
+  incrementalAnalysis?: PackedAnalysis;
   /** dbt models own every statement of their file; plain SQL statements name their own target. */
   ownerId?: string;
   renderedRelations?: { relation: Relation; upstream: UpstreamRef }[];
@@ -49,16 +52,22 @@ export interface ColumnPhaseContext {
  */
 export async function runColumnPhase(jobs: ColumnJob[], ctx: ColumnPhaseContext, pause: () => Promise<void> | undefined = () => undefined, memo?: ResolveMemo, records?: Map<ColumnJob, JobRecord>): Promise<void> {
   const units = orderedUnits(jobs, ctx);
+  // Only plain SQL files, whose statements are spread over the order, keep a resolver between units.
   const resolvers = new Map<ColumnJob, JobResolver | 'replayed'>();
   const direct = directEffects(ctx);
   for (const u of units) {
     const turn = pause();
     if (turn) await turn;
+    if (!u.statement) {
+      const r = startJob(u.job, ctx, direct, memo, records);
+      if (r !== 'replayed') r.resolveWhole();
+      continue;
+    }
     let r = resolvers.get(u.job);
     if (!r) resolvers.set(u.job, (r = startJob(u.job, ctx, direct, memo, records)));
     if (r === 'replayed') continue;
-    if (u.incremental) r.incrementalStatement(u.job.incrementalAnalysis!.statements[u.index]);
-    else r.statement(u.job.analysis.statements[u.index]);
+    if (u.incremental) r.incrementalStatement(u.statement);
+    else r.statement(u.statement);
   }
 }
 
@@ -99,9 +108,7 @@ export function memoKey(job: Pick<ColumnJob, 'key' | 'ownerId' | 'range' | 'infe
  * of one owner again this way, one after another.
  */
 export function resolveJob(job: ColumnJob, ctx: ColumnPhaseContext, fx: Effects): void {
-  const r = new JobResolver(job, ctx, fx);
-  for (const st of job.analysis.statements) r.statement(st);
-  for (const st of job.incrementalAnalysis?.statements ?? []) r.incrementalStatement(st);
+  new JobResolver(job, ctx, fx).resolveWhole();
 }
 
 /**
@@ -109,19 +116,29 @@ export function resolveJob(job: ColumnJob, ctx: ColumnPhaseContext, fx: Effects)
  * before a consumer resolves. Ordering is per statement, not per file: one file of views may
  * hold both an upstream and a downstream of another file's tables. Statements for the same
  * asset keep their order in the file (CREATE TABLE before INSERT INTO it).
+ *
+ * A job with an owner is one unit: all its statements share the owner's place, so they would
+ * sit next to each other anyway, and its analysis need not be unpacked to be ordered (it is
+ * unpacked when the unit resolves, and dropped after). A plain SQL file is unpacked here: each
+ * of its statements is a unit of its own.
  */
 interface Unit {
   job: ColumnJob;
-  index: number;
+  /** A plain SQL file's statement; none for a job with an owner (resolved whole). */
+  statement?: StatementAnalysis;
   owner?: string;
   incremental?: boolean;
 }
 
 function orderedUnits(jobs: ColumnJob[], ctx: ColumnPhaseContext): Unit[] {
-  const units: Unit[] = jobs.flatMap((job) => [
-    ...job.analysis.statements.map((st, index) => ({ job, index, owner: job.ownerId ?? (st.ir?.target ? ctx.relationAsset(st.ir.target).id : undefined) })),
-    ...(job.incrementalAnalysis?.statements ?? []).map((_, index) => ({ job, index, owner: job.ownerId, incremental: true })),
-  ]);
+  const units: Unit[] = jobs.flatMap((job): Unit[] => {
+    if (job.ownerId) return [{ job, owner: job.ownerId }];
+    const statements = (p?: PackedAnalysis) => (p ? unpackAnalysis(p).statements : []);
+    return [
+      ...statements(job.analysis).map((st) => ({ job, statement: st, owner: st.ir?.target ? ctx.relationAsset(st.ir.target).id : undefined })),
+      ...statements(job.incrementalAnalysis).map((st) => ({ job, statement: st, incremental: true })),
+    ];
+  });
   const ids = [...new Set(units.map((u) => u.owner).filter((id): id is string => !!id))];
   const position = new Map(ctx.graph.topologicalOrder(ids).order.map((id, i) => [id, i]));
   const rank = (u: { owner?: string }) => (u.owner === undefined ? Number.MAX_SAFE_INTEGER : position.get(u.owner) ?? 0);
@@ -196,6 +213,12 @@ class JobResolver {
       return owner;
     }
     return ir?.target ? this.target(ir.target) : undefined;
+  }
+
+  /** Every statement of the job, then its incremental run's. */
+  resolveWhole(): void {
+    for (const st of unpackAnalysis(this.job.analysis).statements) this.statement(st);
+    if (this.job.incrementalAnalysis) for (const st of unpackAnalysis(this.job.incrementalAnalysis).statements) this.incrementalStatement(st);
   }
 
   /** A statement of the incremental run: only what it adds to the references is kept. */

@@ -19,6 +19,7 @@ import type { ColumnJob, ColumnPhaseContext } from './columnPhase';
 import { memoKey, resolveJob } from './columnPhase';
 import type { Effects, JobRecord, ResolveMemo } from './resolveMemo';
 import { recordingEffects, signature } from './resolveMemo';
+import { EMPTY_ANALYSIS } from '../cache/packedAnalysis';
 
 /** One column job as the index keeps it between builds: how to redo it, and what it did. */
 interface JobSlot {
@@ -256,7 +257,7 @@ function jobOf(slot: JobSlot, cache: AnalysisCache, text: string): ColumnJob {
     path: slot.path,
     originalText: text,
     sql: v?.sql ?? slot.querySql ?? text,
-    analysis: v?.analysis ?? { statements: [] },
+    analysis: v?.analysis ?? EMPTY_ANALYSIS,
     incrementalAnalysis: v?.incrementalAnalysis,
     ownerId: slot.ownerId,
     renderedRelations: v?.renderedRelations,

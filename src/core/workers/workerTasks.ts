@@ -1,7 +1,8 @@
 // The per-file work that runs in worker threads: functions of one file's text, whose results are
-// plain data (they cross the thread boundary by structured clone). Python readers are async and
+// plain data (they cross the thread boundary by structured clone; SQL analyses as packed bytes). Python readers are async and
 // may ask for other workspace files through the services the pool passes.
 import { analyzeSql } from '../sql/sqlAnalysis';
+import { packParsed } from '../cache/packedAnalysis';
 import { parseDbtSchemaYaml } from '../dbt/dbtYaml';
 import { extractJinjaRefs } from '../dbt/jinjaRender';
 import { readPythonJob } from '../readers/pythonFileReader';
@@ -15,7 +16,8 @@ export interface TaskServices {
 export const NO_SERVICES: TaskServices = { readFile: async () => undefined };
 
 export const TASKS = {
-  sql: (j: { sql: string; dialect: string }) => analyzeSql(j.sql, j.dialect),
+  // Packed here, in the worker: the main thread keeps the bytes until the job resolves.
+  sql: (j: { sql: string; dialect: string }) => packParsed(analyzeSql(j.sql, j.dialect)),
   yaml: (j: { path: string; text: string }) => parseDbtSchemaYaml(j.path, j.text),
   jinja: (j: { text: string }) => extractJinjaRefs(j.text),
   python: (j: PythonJob, s: TaskServices) => readPythonJob(j, s.readFile),
