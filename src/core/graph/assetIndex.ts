@@ -208,7 +208,8 @@ export function setAssetColumns(asset: Asset, names: string[], complete: boolean
   const documented = new Map(asset.columns.map((c) => [c.name.toLowerCase(), c]));
   asset.columns = names.map((name, i) => {
     const doc = documented.get(name.toLowerCase());
-    return { ...(doc ?? {}), name: doc?.name ?? name, type: defs?.[i]?.type ?? doc?.type };
+    // Not `{ ...doc, name, type }`: in V8 that gives each column a hidden class of its own.
+    return Object.assign({}, doc, { name: doc?.name ?? name, type: defs?.[i]?.type ?? doc?.type });
   });
   // Documented columns the SQL does not produce stay listed: the YAML may be ahead of the SQL.
   for (const [key, doc] of documented) if (!names.some((n) => n.toLowerCase() === key)) asset.columns.push(doc);
