@@ -123,11 +123,11 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
   };
   const projectFacts = fileOut(pf.projectFile);
   projectFacts.diagnostics.push(...diagnostics);
-  const valueCtx: DbtRenderContext = { ...schemaCtx, resolveRef: () => undefined, resolveSource: () => undefined, thisRelation: { name: '' } };
+  const valueCtx: DbtRenderContext = { ...schemaCtx, resolveRef: resolveNothing, resolveSource: resolveNothing, thisRelation: { name: '' } };
   const jinja = jinjaValues(valueCtx);
 
   // YAML first: model docs and configs written there apply to the SQL files read next.
-  const docs = new Map<string, { columns: AssetFact['columns']; description?: string; config?: Record<string, unknown> }>();
+  const docs = new Map<string, ModelDoc>();
   // Parsing YAML and Jinja is most of this phase, and each file parses on its own: both batches
   // go to the workers at once.
   const yamlTexts = await Promise.all(pf.yaml.map(async (path) => ({ path, text: (await read(path)) ?? '' })));
@@ -182,8 +182,46 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
     f.assets.push({ id: `seed.${project.name}.${name}`, asset_type: 'dbt_seed', name, source_ref: path, relation, location: { path, line: 1, column: 1 }, columns, columnsComplete: columns.length > 0, upstream: [], origin: 'dbt' });
   }
 
-  // One model or snapshot file's facts. Kept on the project state: an edit to a model's SQL is
-  // read again with the same project context (see DbtWorkspace.rereadModel).
+  const { readModel, rereadModel } = modelReader({ project, pf, docs, target, schemaCtx, jinja, dialect });
+  state.readModel = rereadModel;
+  for (const [i, path] of sqlPaths.entries()) {
+    const f = readModel(path, sqlTexts[i], extractions[i], projectFacts);
+    if (!f) continue;
+    const relation = f.assets[0].relation!;
+    state.relations.set(f.assets[0].name.toLowerCase(), relation);
+    out.push(f);
+  }
+  if (pf.manifest) {
+    const text = await read(pf.manifest);
+    if (text) out.push(readManifestFacts(pf.manifest, text, project.name, scheme));
+  }
+  state.contextHash = contextHash(state, macroFiles);
+  return state;
+}
+
+interface ModelContext {
+  project: DbtProject;
+  pf: ProjectFiles;
+  docs: Map<string, ModelDoc>;
+  target: DbtProjectState['target'];
+  schemaCtx: Parameters<typeof resolveSchemaName>[1];
+  jinja: RenderValue;
+  dialect: string;
+}
+
+type ModelDoc = { columns: AssetFact['columns']; description?: string; config?: Record<string, unknown> };
+
+/**
+ * One model or snapshot file's facts. Kept on the project state: an edit to a model's SQL is read
+ * again with the same project context (see DbtWorkspace.rereadModel). Made here, not inside
+ * readProject: a closure there would keep that function's whole scope alive with the state,
+ * every file's facts and text included (20,000 objects and the model texts at 10,000 models).
+ */
+function modelReader(c: ModelContext): {
+  readModel: (path: string, text: string, extracted: ReturnType<typeof extractJinjaRefs>, configOut: FileFacts) => FileFacts | undefined;
+  rereadModel: NonNullable<DbtProjectState['readModel']>;
+} {
+  const { project, pf, docs, target, schemaCtx, jinja, dialect } = c;
   const readModel = (path: string, text: string, extracted: ReturnType<typeof extractJinjaRefs>, configOut: FileFacts): FileFacts | undefined => {
     const isSnapshot = pf.snapshots.includes(path);
     const name = (isSnapshot ? snapshotName(text) : undefined) ?? stem(path);
@@ -199,25 +237,18 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
     f.queries.push({ path, originalText: text, dialect, ownerId: fact.id });
     return f;
   };
-  state.readModel = (path, text) => {
+  // An edit's config is rendered again; a problem in it means the workspace is indexed again.
+  const rereadModel = (path: string, text: string): FileFacts | undefined => {
     const configOut: FileFacts = { path: pf.projectFile, assets: [], changes: [], queries: [], diagnostics: [] };
     const f = readModel(path, text, extractJinjaRefs(text), configOut);
     return f && !configOut.diagnostics.length ? f : undefined;
   };
-  for (const [i, path] of sqlPaths.entries()) {
-    const f = readModel(path, sqlTexts[i], extractions[i], projectFacts);
-    if (!f) continue;
-    const relation = f.assets[0].relation!;
-    state.relations.set(f.assets[0].name.toLowerCase(), relation);
-    out.push(f);
-  }
-  if (pf.manifest) {
-    const text = await read(pf.manifest);
-    if (text) out.push(readManifestFacts(pf.manifest, text, project.name, scheme));
-  }
-  state.contextHash = contextHash(state, macroFiles);
-  return state;
+  return { readModel, rereadModel };
 }
+
+// Module-level, not `() => undefined` in readProject: any function made there holds that call's
+// scope, and this one lives on in the project state (through the YAML value renderer).
+const resolveNothing = (): undefined => undefined;
 
 type JinjaAt = { path: string; line: number; column: number; out: Diagnostic[] };
 type RenderValue = (text: string | undefined, at: JinjaAt) => string | undefined;
