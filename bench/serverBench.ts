@@ -53,8 +53,8 @@ interface Session {
   statuses: string[];
   /** The server's log of each edit patched in place. */
   updates: string[];
-  /** The server's log of each heap compaction after a full build. */
-  compactions: string[];
+  /** The server's log of each garbage collection after a full build. */
+  collections: string[];
   restored: boolean;
   conn: MessageConnection;
   pid: number;
@@ -70,13 +70,13 @@ async function startServer(storage: string): Promise<Session> {
   // The server's own account of each build (restored from cache, or how many files it parsed).
   const statuses: string[] = [];
   const updates: string[] = [];
-  const compactions: string[] = [];
+  const collections: string[] = [];
   let restored = false;
   conn.onNotification('lineage/status', (st: { state: string }) => void statuses.push(st.state));
   conn.onNotification('window/logMessage', (m: { message: string }) => {
     if (/^updated /.test(m.message)) updates.push(m.message);
-    if (/^heap compacted/.test(m.message)) {
-      compactions.push(m.message);
+    if (/^heap collected/.test(m.message)) {
+      collections.push(m.message);
       console.log(`  server: ${m.message}`);
     }
     if (/^indexing again/.test(m.message)) console.log(`  server: ${m.message}`);
@@ -99,7 +99,7 @@ async function startServer(storage: string): Promise<Session> {
   return {
     statuses,
     updates,
-    compactions,
+    collections,
     get restored() {
       return restored;
     },
@@ -117,12 +117,12 @@ async function startServer(storage: string): Promise<Session> {
 }
 
 /**
- * The server's RSS once it is idle: after the heap compaction that follows its full build (the
+ * The server's RSS once it is idle: after the garbage collection that follows its full build (the
  * only kind of build in a cold start, the background index in a warm one; in-place updates do
- * not compact) and the two seconds V8 takes to hand the freed pages back.
+ * not ask for one) and the two seconds V8 takes to hand the freed pages back.
  */
 async function idleRssMb(s: Session): Promise<number> {
-  await until(async () => (s.compactions.length ? true : undefined), 30_000).catch(() => console.log('  (no heap compaction logged within 30 s)'));
+  await until(async () => (s.collections.length ? true : undefined), 30_000).catch(() => console.log('  (no garbage collection logged within 30 s)'));
   await new Promise((r) => setTimeout(r, 2_000));
   return rssMb(s.pid);
 }

@@ -15,6 +15,7 @@ import type { ServerSettings } from '../protocol/lineageProtocol';
 import { FilteredFileSystem } from './filteredFileSystem';
 import { EditorView } from './editorView';
 import { WorkspacePaths } from './workspacePaths';
+import type { GarbageCollector } from './garbageCollection';
 
 export interface SessionHooks {
   workerScript?: string;
@@ -27,8 +28,8 @@ export interface SessionHooks {
   tableGraph(view: EditorView): void;
   /** Called after each complete build, or with the error that stopped it. */
   finished(view: EditorView | undefined, error?: unknown, durationMs?: number): void;
-  /** Runs one compacting full garbage collection (see heapCompaction.ts), where available. */
-  compactHeap?: () => void;
+  /** Runs one full garbage collection, compacting or not (see garbageCollection.ts), where available. */
+  collectGarbage?: GarbageCollector;
 }
 
 export class IndexSession {
@@ -48,8 +49,10 @@ export class IndexSession {
   private timer?: NodeJS.Timeout;
   private saveTimer?: NodeJS.Timeout;
   private saving?: Promise<void>;
-  private compactTimer?: NodeJS.Timeout;
-  /** When a buffer or file last changed (performance.now()): compaction waits for a quiet second. */
+  private collectTimer?: NodeJS.Timeout;
+  /** The first build's cache is saved just before the collection that follows it (see collectSoon). */
+  private saveBeforeCollecting = false;
+  /** When a buffer or file last changed (performance.now()): the collection waits for a quiet second. */
   private lastChange = 0;
   /**
    * Files changed since the last build started: 'content' when only the text changed (an
@@ -133,8 +136,8 @@ export class IndexSession {
    */
   async dispose(): Promise<void> {
     this.disposed = true;
-    for (const t of [this.timer, this.saveTimer, this.compactTimer]) if (t) clearTimeout(t);
-    this.timer = this.saveTimer = this.compactTimer = undefined;
+    for (const t of [this.timer, this.saveTimer, this.collectTimer]) if (t) clearTimeout(t);
+    this.timer = this.saveTimer = this.collectTimer = undefined;
     await this.building?.catch(() => undefined);
     await this.save();
     await this.cache.close?.();
@@ -196,23 +199,44 @@ export class IndexSession {
   }
 
   /**
-   * After a full build, once no build or save is pending and nothing was edited for a second, the
-   * heap is compacted so the server gives back the memory the build used (see heapCompaction.ts);
-   * it stops this thread for most of a second, which should not land between keystrokes. In-place
-   * updates make little garbage and do not ask for it.
+   * After a full build, once no build or save is pending and nothing was edited for a second, one
+   * full collection gives back what the build left (see garbageCollection.ts). It stops this
+   * thread for a few tenths of a second, which should not land between keystrokes; in-place
+   * updates make little garbage and do not ask for it. The first build's save comes just before
+   * it, so its buffers go too.
+   *
+   * A compacting collection follows only when the first left more than a quarter of the committed
+   * heap empty: compacting copies the live heap while holding the old pages, so for a moment the
+   * process holds it twice (at 10,000 models that copy was the server's peak, about 1.1 GB, when
+   * every build ended with one).
    */
-  private compactSoon(delayMs = 1_000): void {
-    const compact = this.hooks.compactHeap;
-    if (!compact || this.disposed) return;
-    if (this.compactTimer) clearTimeout(this.compactTimer);
-    this.compactTimer = setTimeout(() => {
-      this.compactTimer = undefined;
-      if (this.building || this.timer || this.saving || performance.now() - this.lastChange < delayMs) return this.compactSoon(delayMs);
-      const t0 = performance.now();
-      const before = process.memoryUsage().heapTotal;
-      compact();
-      this.hooks.log(`heap compacted in ${(performance.now() - t0).toFixed(0)} ms: ${mb(before)} → ${mb(process.memoryUsage().heapTotal)} committed`);
+  private collectSoon(delayMs = 1_000): void {
+    const collect = this.hooks.collectGarbage;
+    if (!collect || this.disposed) return;
+    if (this.collectTimer) clearTimeout(this.collectTimer);
+    this.collectTimer = setTimeout(() => {
+      this.collectTimer = undefined;
+      void this.collectNow(collect, delayMs);
     }, delayMs);
+  }
+
+  private async collectNow(collect: GarbageCollector, delayMs: number): Promise<void> {
+    const busy = () => this.building || this.timer || this.saving || performance.now() - this.lastChange < delayMs;
+    if (busy()) return this.collectSoon(delayMs);
+    if (this.saveBeforeCollecting) {
+      this.saveBeforeCollecting = false;
+      await this.save();
+      if (this.disposed) return;
+      if (busy()) return this.collectSoon(delayMs);
+    }
+    const t0 = performance.now();
+    const before = process.memoryUsage().heapTotal;
+    collect(false);
+    const after = process.memoryUsage();
+    const compact = after.heapTotal - after.heapUsed > after.heapTotal / 4;
+    if (compact) collect(true);
+    const end = process.memoryUsage();
+    this.hooks.log(`heap collected${compact ? ' and compacted' : ''} in ${(performance.now() - t0).toFixed(0)} ms: ${mb(before)} → ${mb(end.heapTotal)} committed, ${mb(end.heapUsed)} used`);
   }
 
   /**
@@ -290,8 +314,9 @@ export class IndexSession {
         this.fillMemo = true;
         this.schedule(2_000);
       }
-      this.saveCache(first ? 0 : 300_000);
-      this.compactSoon();
+      if (first && this.hooks.collectGarbage) this.saveBeforeCollecting = true;
+      else this.saveCache(first ? 0 : 300_000);
+      this.collectSoon();
     } catch (e) {
       this.hooks.log(`index build failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       this.early = undefined;

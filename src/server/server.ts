@@ -19,7 +19,7 @@ import { diagnosticsByPath } from './diagnostics';
 import { assetLink, findAsset, impactOf, listAssets, migrationImpactOf, neighbours } from './requests';
 import { DEFAULT_SETTINGS } from './settings';
 import { graphData } from './graphData';
-import { heapCompactor } from './heapCompaction';
+import { garbageCollector } from './garbageCollection';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -29,7 +29,7 @@ let roots: string[] = [];
 let sessions: IndexSession[] = [];
 let progress: Promise<WorkDoneProgressServerReporter | undefined> | undefined;
 let indexedOnce = false;
-const compactHeap = heapCompactor();
+const collectGarbage = garbageCollector();
 const published = new Map<IndexSession, Set<string>>();
 
 const log = (message: string) => connection.console.log(message);
@@ -65,7 +65,7 @@ function startSessions(): void {
         started: (first) => onBuildStarted(first),
         tableGraph: () => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined),
         finished: (view, error, ms) => onBuildFinished(view, error, ms),
-        compactHeap,
+        collectGarbage,
       }),
   );
   for (const doc of documents.all()) for (const s of sessions) void s.setBuffer(doc.uri, doc.getText());
