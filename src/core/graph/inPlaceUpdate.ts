@@ -18,7 +18,7 @@ import type { ColumnReference, LineageGraph } from './lineageGraph';
 import type { ColumnJob, ColumnPhaseContext } from './columnPhase';
 import { memoKey, resolveJob } from './columnPhase';
 import type { Effects, JobRecord, ResolveMemo } from './resolveMemo';
-import { recordingEffects, signature } from './resolveMemo';
+import { isReference, recordingEffects, signature } from './resolveMemo';
 import { EMPTY_ANALYSIS } from '../cache/packedAnalysis';
 
 /** One column job as the index keeps it between builds: how to redo it, and what it did. */
@@ -270,7 +270,7 @@ function jobOf(slot: JobSlot, cache: AnalysisCache, text: string): ColumnJob {
 /** Takes back what a job did to the graph; references and diagnostics go in one pass later. */
 function undo(record: JobRecord, graph: LineageGraph, refs: Set<ColumnReference>, diags: Set<Diagnostic>): void {
   for (const op of record.ops) {
-    if (op.kind === 'ref') refs.add(op.ref);
+    if (isReference(op)) refs.add(op);
     else if (op.kind === 'edge') graph.removeEdge(op.from, op.to, 'explicit');
     else if (op.kind === 'diag') diags.add(op.d);
   }
@@ -281,7 +281,7 @@ function implicitRelations(host: UpdateHost, records: JobRecord[]): Set<string> 
   const out = new Set<string>();
   for (const r of records) {
     for (const op of r.ops) {
-      if (op.kind !== 'relation') continue;
+      if (isReference(op) || op.kind !== 'relation') continue;
       const a = host.assets.findRelation(op.relation);
       if (a?.meta.implicit) out.add(a.id);
     }
