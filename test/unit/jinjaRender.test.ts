@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractJinjaRefs, loadMacros, renderDbtSql, resolveSchemaName } from '../../src/core/dbt/jinjaRender';
 import type { DbtRenderContext, MacroFile } from '../../src/core/dbt/jinjaRender';
+import { compileTemplate } from '../../src/core/dbt/jinjaSource';
+import { extractFromProgram, extractFromTags } from '../../src/core/dbt/jinjaExtract';
 
 const MACROS: MacroFile[] = [
   {
@@ -251,6 +253,24 @@ test('extractJinjaRefs on the same inputs as the render tests', () => {
   assert.deepEqual(bad.diagnostics.map((d) => [d.line, d.code]), [[3, 'jinja-parse']]);
   const withDo = extractJinjaRefs("{% set rels = [] %}{% do rels.append(ref('m')) %}{% for r in rels %}{{ r }}{% endfor %}");
   assert.deepEqual(withDo.upstream, [{ kind: 'ref', name: 'm' }]);
+});
+
+test('expression-only templates: refs from each tag parsed alone equal those of the whole template', () => {
+  const whole = (t: string) => {
+    const c = compileTemplate(t);
+    return c.program ? extractFromProgram(c.program, c.lines) : extractFromTags(c);
+  };
+  const templates = [
+    "{{ config(materialized='view', tags=['a']) }}\nselect * from {{ ref('a') }}\njoin {{ ref('a') }}\n{{ config(materialized='table', alias='x') }}\n",
+    "{# note #}\n{{- source('s', 't') -}}\n  {{ ref('pkg', 'b', v=2) }} {{ ref(var('m')) }} {{ 'x' ~ ref('c') }}",
+    "{{ config({'schema': 'marts'}) }}{{ unknown(ref('d')) }}",
+    "select {{ ref('a' }} from x", // does not parse: the tolerant path, with its diagnostic
+    "{{ ref('a') }}\n{{ ref('b') }", // unterminated tag
+  ];
+  for (const t of templates) {
+    assert.deepEqual(extractJinjaRefs(t), whole(t), t);
+    assert.deepEqual(extractJinjaRefs(t), whole(t), `${t} (tags cached)`);
+  }
 });
 
 test('never throws on odd input', () => {

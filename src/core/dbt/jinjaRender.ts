@@ -10,7 +10,7 @@ import { createRenderScope, createStubScope, defaultSchemaName, newRenderState, 
 import { BUILTIN_ALIAS, DbtInterpreter, macroLines } from './jinjaInterpreter';
 import { BUILTIN_MACRO_FILES } from './builtinMacros';
 import type { Extraction, JinjaDiagnostic } from './jinjaExtract';
-import { extractFromProgram, extractFromTags } from './jinjaExtract';
+import { extractFromExpressionTags, extractFromProgram, extractFromTags } from './jinjaExtract';
 import { compileTemplate, errorText, forEachStatement } from './jinjaSource';
 import { createGlobals, fromJs, none, ReturnSignal, str, toJs } from './jinjaValues';
 
@@ -108,6 +108,8 @@ function fallbackResult(extraction: Extraction, renderDiagnostics: JinjaDiagnost
 
 /** The fast path: ref()/source()/config() calls with literal arguments, found without rendering. */
 export function extractJinjaRefs(template: string): { upstream: Extraction['upstream']; config: Record<string, unknown>; diagnostics: JinjaDiagnostic[] } {
+  const quick = extractFromExpressionTags(template);
+  if (quick) return quick;
   const compiled = compileTemplate(template);
   return compiled.program ? extractFromProgram(compiled.program, compiled.lines) : extractFromTags(compiled);
 }

@@ -35,7 +35,7 @@ export interface CompiledTemplate {
 const TAG_CACHE_LIMIT = 50_000;
 const tagCache = new Map<string, JToken[]>();
 
-function tokenizeTag(text: string): JToken[] {
+export function tokenizeTag(text: string): JToken[] {
   let tokens = tagCache.get(text);
   if (!tokens) {
     tokens = tokenize(text);
