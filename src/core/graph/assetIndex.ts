@@ -2,7 +2,7 @@
 // names it (a dbt source, a CREATE TABLE in a migration and a lineage.yml entry for the same
 // table merge), and every asset can be found by id, name, alias, relation or file path.
 import type { AssetFact, AssetType, ColumnInfo, Location, Relation } from '../model';
-import { relationFromParts, relationKey } from '../sql/queryIr';
+import { relationFromParts, relationKey, relationKeyOf } from '../sql/queryIr';
 
 /** What an asset keeps of each fact merged into it: enough to look it up and rank its names. */
 export type FactKey = Pick<AssetFact, 'id' | 'name' | 'aliases' | 'relation' | 'origin' | 'asset_type'>;
@@ -167,7 +167,7 @@ function rank(f: FactKey): number {
  */
 function lookupKeys(r: Relation): string[] {
   if (!r.schema) return [r.name.toLowerCase()];
-  const keys = [relationKey({ schema: r.schema, name: r.name })];
+  const keys = [relationKeyOf(undefined, r.schema, r.name)];
   if (r.database) keys.unshift(relationKey(r));
   return keys;
 }
@@ -176,7 +176,7 @@ function lookupKeys(r: Relation): string[] {
 function relationKeys(r: Relation): string[] {
   const keys: string[] = [];
   if (r.database && r.schema) keys.push(relationKey(r));
-  if (r.schema) keys.push(relationKey({ schema: r.schema, name: r.name }));
+  if (r.schema) keys.push(relationKeyOf(undefined, r.schema, r.name));
   keys.push(r.name.toLowerCase());
   return keys;
 }

@@ -65,10 +65,21 @@ const keys = new WeakMap<Relation, string>();
 export function relationKey(r: Relation): string {
   let key = keys.get(r);
   if (key === undefined) {
-    key = [r.database, r.schema, r.name].filter((p) => p).join('.').toLowerCase();
+    key = relationKeyOf(r.database, r.schema, r.name);
     keys.set(r, key);
   }
   return key;
+}
+
+/**
+ * relationKey of a relation given by its parts: for a key asked once, where a relation object made
+ * only to be keyed would cost an entry in the WeakMap above (and the collector's work on it).
+ */
+export function relationKeyOf(database: string | undefined, schema: string | undefined, name: string): string {
+  let key = database || '';
+  if (schema) key = key ? `${key}.${schema}` : schema;
+  if (name) key = key ? `${key}.${name}` : name;
+  return key.toLowerCase();
 }
 
 /** `[db, schema, name]`, `[schema, name]` or `[name]` as a relation; more parts keep the last three. */
