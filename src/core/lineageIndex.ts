@@ -328,12 +328,17 @@ export class LineageIndex {
     switch (up.kind) {
       case 'ref': {
         // dbt's rule: ref('x') prefers the caller's own project; ref('pkg', 'x') only that project.
-        const models = this.assets.byNameOnly(up.name).filter((a) => ['dbt_model', 'dbt_seed', 'dbt_snapshot'].includes(a.asset_type));
         const pkg = up.package ?? project;
-        return models.find((m) => m.meta.project === pkg) ?? (up.package ? undefined : models[0]);
+        let first: Asset | undefined;
+        for (const a of this.assets.named(up.name)) {
+          if (!REF_TARGETS.has(a.asset_type)) continue;
+          if (a.meta.project === pkg) return a;
+          first ??= a;
+        }
+        return up.package ? undefined : first;
       }
       case 'source':
-        return this.assets.byNameOnly(`${up.source}.${up.table}`).find((a) => a.asset_type === 'table');
+        return this.assets.named(`${up.source}.${up.table}`).find((a) => a.asset_type === 'table');
       case 'relation':
         return this.relationAsset(up.relation);
       case 'name': {
@@ -374,6 +379,8 @@ export class LineageIndex {
     }
   }
 }
+
+const REF_TARGETS = new Set<string>(['dbt_model', 'dbt_seed', 'dbt_snapshot']);
 
 function projectOf(fact: AssetFact): string | undefined {
   return typeof fact.meta?.project === 'string' ? fact.meta.project : undefined;

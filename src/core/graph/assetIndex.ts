@@ -151,7 +151,17 @@ export class AssetIndex {
   byNameOnly(name: string): Asset[] {
     return [...new Set(this.byName.get(name.toLowerCase()) ?? [])];
   }
+
+  /**
+   * byNameOnly without the copy, for lookups made once per reference (the table graph resolves
+   * tens of thousands): the list has no duplicates (see push) and must not be changed.
+   */
+  named(name: string): readonly Asset[] {
+    return this.byName.get(name.toLowerCase()) ?? NO_ASSETS;
+  }
 }
+
+const NO_ASSETS: readonly Asset[] = Object.freeze([]);
 
 function factKey(f: AssetFact): FactKey {
   return { id: f.id, name: f.name, aliases: f.aliases, relation: f.relation, origin: f.origin, asset_type: f.asset_type };
