@@ -10,7 +10,8 @@ import { LineageGraph } from './graph/lineageGraph';
 import { runColumnPhase } from './graph/columnPhase';
 import { buildColumnJobs } from './graph/columnJobs';
 import { addDeclaredReferences } from './graph/declaredReferences';
-import { DEFAULT_MAX_FILE_SIZE, readWorkspaceFacts } from './readers/workspaceReader';
+import { DEFAULT_MAX_FILE_SIZE, readWorkspaceFacts, textReader } from './readers/workspaceReader';
+import { readDbtWorkspace } from './dbt/dbtReader';
 import { PrefetchedFileSystem } from './io/prefetch';
 import { yielder } from './io/yielder';
 import { fileAssetId, normalizePath } from './io/paths';
@@ -23,7 +24,8 @@ import type { AnalysisCache } from './cache/analysisCache';
 import type { JobRecord, ResolveMemo } from './graph/resolveMemo';
 import type { ColumnJob, ColumnPhaseContext } from './graph/columnPhase';
 import { UpdateState } from './graph/inPlaceUpdate';
-import type { ChangedFile, UpdateHost } from './graph/inPlaceUpdate';
+import type { ChangedFile, PackedUpdates, UpdateHost } from './graph/inPlaceUpdate';
+import type { ColumnReference } from './graph/lineageGraph';
 import { MemoryAnalysisCache } from './cache/analysisCache';
 import { formatRelation, relationKey } from './sql/queryIr';
 import { analyzeImpact } from './impact/impactAnalysis';
@@ -99,8 +101,10 @@ export class LineageIndex {
   private facts: FileFacts[] = [];
   private dbt?: DbtWorkspace;
   private readonly fs: PrefetchedFileSystem;
-  /** Kept by a build made for updates (see inPlaceUpdate.ts). */
+  /** Kept by a build made for updates (see inPlaceUpdate.ts), or restored with the snapshot. */
   private updates?: UpdateState;
+  /** Reading what a restored index still needs for updates (see prepareUpdates). */
+  private preparing?: Promise<void>;
   /** Whether this workspace's index is offered to the cache as a snapshot (not with DVC). */
   private snapshots = false;
   private readonly pool: WorkerPool;
@@ -136,7 +140,7 @@ export class LineageIndex {
     const snapshots = !this.options.tableGraphOnly && !usesDvc;
     if (snapshots && cache?.readSnapshot && this.options.restoreSnapshot !== false) {
       const snap = await cache.readSnapshot();
-      if (snap?.version === SNAPSHOT_VERSION && snap.fingerprint === fingerprint && (await this.fs.unchanged(snap.extraFiles))) return this.restore(snap);
+      if (snap?.version === SNAPSHOT_VERSION && snap.fingerprint === fingerprint && (await this.fs.unchanged(snap.extraFiles))) return this.restore(snap, snapshots);
     }
     await this.buildTableGraph();
     if (this.options.tableGraphOnly) return;
@@ -151,6 +155,45 @@ export class LineageIndex {
     this.snapshots = snapshots;
     this.offerSnapshot(() => fingerprint);
     this.fs.release();
+  }
+
+  /** The update records for the snapshot (see indexSnapshot.ts). */
+  packUpdates(refs: Map<ColumnReference, number>, diagnostics: Map<Diagnostic, number>): PackedUpdates | undefined {
+    return this.updates?.pack(refs, diagnostics);
+  }
+
+  /** True when update() can patch edits: built for updates, or restored with the records. */
+  get updatable(): boolean {
+    return !!this.updates;
+  }
+
+  /**
+   * A restored index has its update records but not the dbt projects' context (an edited model
+   * renders in it), which is code, not data: the projects are read again (about a second at
+   * 10,000 models, in the workers), and the parse cache is told that the index may ask for any
+   * of its entries. Done once, in the background after a restore or by the first update.
+   */
+  prepareUpdates(): Promise<void> {
+    this.preparing ??= this.readDbtContext();
+    return this.preparing;
+  }
+
+  private async readDbtContext(): Promise<void> {
+    if (this.dbt || !this.updates) return;
+    const cache = this.options.cache;
+    await cache?.prepare?.();
+    cache?.retainAll?.();
+    const pool = new WorkerPool({ workerScript: this.options.workerScript, workers: this.options.workers });
+    try {
+      // Read through the prefetched texts: the context matches the files the snapshot was of.
+      const read = textReader(this.fs, this.options.maxFileSize, []);
+      const dbt = await readDbtWorkspace(await this.fs.listFiles(), read, this.options.dialect ?? 'postgres', pool);
+      dbt.files = [];
+      this.dbt = dbt;
+    } finally {
+      await pool.close();
+      this.fs.release();
+    }
   }
 
   /** `fingerprint` is asked for when the snapshot is taken (a saving cache does it later). */
@@ -172,6 +215,7 @@ export class LineageIndex {
   async update(paths: string[]): Promise<UpdateOutcome> {
     const t0 = performance.now();
     const no = (reason: string): UpdateOutcome => ({ applied: false, reason });
+    if (this.updates && !this.dbt) await this.prepareUpdates();
     const state = this.updates;
     const dbt = this.dbt;
     if (!state || !dbt) return no('the index was not built for updates');
@@ -212,15 +256,22 @@ export class LineageIndex {
     return { applied: true, resolved, ms: performance.now() - t0 };
   }
 
-  private restore(snap: IndexSnapshot): void {
+  private restore(snap: IndexSnapshot, snapshots: boolean): void {
     const t0 = performance.now();
+    const refs: ColumnReference[] = [];
     restoreSnapshot(snap, {
       restoreAsset: (a) => this.assets.restore(a),
       addEdge: (from, to, confidence) => this.graph.addEdge(from, to, confidence),
-      addReference: (r) => this.graph.addReference(r),
+      addReference: (r) => (refs.push(r), this.graph.addReference(r)),
+      setCounts: (from, to, explicit, inferred) => this.graph.setCounts(from, to, explicit, inferred),
     });
     this.diagnostics.push(...snap.diagnostics);
     for (const [path, changes] of snap.changes) this.changes.set(path, changes);
+    if (this.options.keepForUpdates && snap.updates) {
+      this.updates = UpdateState.unpack(snap.updates, refs, this.diagnostics);
+      // Patched in place from here on, it is offered as the next snapshot after each update.
+      this.snapshots = snapshots;
+    }
     Object.assign(this.timings, { restored: true, columnLineageMs: performance.now() - t0 });
   }
 
@@ -277,7 +328,7 @@ export class LineageIndex {
     memo?.commit();
     this.reportCycles();
     dedupeDiagnostics(this.diagnostics);
-    if (records) this.updates = new UpdateState(this.facts, bases, records, this.diagnostics);
+    if (records) this.updates = UpdateState.fromBuild(this.facts, bases, records, this.diagnostics);
     Object.assign(this.timings, { columnLineageMs: performance.now() - t0, parsed, cached, replayed: memo?.replayed ?? 0 });
   }
 

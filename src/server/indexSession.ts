@@ -308,9 +308,19 @@ export class IndexSession {
       const t = index.timings;
       this.hooks.log(`indexed ${this.root}: ${index.assets.assets.length} assets in ${ms.toFixed(0)} ms (${t.restored ? 'restored from cache' : `${t.parsed} parsed, ${t.cached} from cache, ${t.replayed} resolved as before`}); ${memory()}`);
       this.hooks.finished(this.current, undefined, ms);
-      // A restored index has no resolution records, so the first edit would resolve every file
-      // again: index once in the background while the editor is idle.
-      if (t.restored) {
+      if (t.restored && index.updatable) {
+        // The snapshot kept how each file resolved: edits are patched in place once the dbt
+        // projects are read again, two seconds on (the first edit's update waits for it).
+        setTimeout(() => {
+          const t1 = performance.now();
+          index.prepareUpdates().then(
+            () => this.hooks.log(`ready for in-place updates in ${(performance.now() - t1).toFixed(0)} ms; ${memory()}`),
+            (e: unknown) => this.hooks.log(`reading the dbt projects for updates failed: ${String(e)}`),
+          );
+        }, 2_000);
+      } else if (t.restored) {
+        // A snapshot without resolution records (an index not built for updates took it): the first edit would
+        // resolve every file again, so index once in the background while the editor is idle.
         this.fillMemo = true;
         this.schedule(2_000);
       }

@@ -114,3 +114,44 @@ test('an index not built for updates refuses them', async () => {
   const index = await createLineageIndex(memFs);
   assert.deepEqual(await index.update(['models/staging/stg_orders.sql']), { applied: false, reason: 'the index was not built for updates' });
 });
+
+// A reopened workspace is restored from its snapshot, update records included (the language
+// server patches edits without indexing again first): its updates must equal fresh builds too.
+test('an index restored from its snapshot patches edits as a built one does', async () => {
+  let restoredAny = 0;
+  let appliedAll = 0;
+  for (const [name, dir] of workspaces) {
+    const files = load(dir);
+    const memFs = new MemoryFileSystem(files);
+    const cache = new MemoryAnalysisCache();
+    await createLineageIndex(memFs, { cache, keepForUpdates: true, resolveMemo: new ResolveMemo() });
+    const index = await createLineageIndex(memFs, { cache, keepForUpdates: true, resolveMemo: new ResolveMemo() });
+    if (!index.timings.restored) continue; // a workspace with DVC pipelines is always indexed
+    restoredAny++;
+    assert.ok(index.updatable, name);
+    const models = Object.keys(files).filter((f) => /(^|\/)models\//.test(f) && f.endsWith('.sql')).sort();
+    let applied = 0;
+    for (const model of models.slice(0, 4)) {
+      const other = path.basename(models.find((m) => m !== model) ?? model, '.sql');
+      for (const [what, edit] of EDITS) {
+        const text = edit(files[model], other);
+        if (text === undefined) continue;
+        memFs.set(model, text);
+        const outcome = await index.update([model]);
+        if (!outcome.applied) {
+          memFs.set(model, files[model]);
+          continue;
+        }
+        applied++;
+        assert.equal(dump(index), dump(await createLineageIndex(new MemoryFileSystem({ ...files, [model]: text }))), `${name}: ${model}: ${what}`);
+        memFs.set(model, files[model]);
+        assert.equal((await index.update([model])).applied, true, `${name}: ${model}: back to the original`);
+        assert.equal(dump(index), dump(await createLineageIndex(new MemoryFileSystem(files))), `${name}: ${model}: original again`);
+      }
+    }
+    appliedAll += applied;
+  }
+  assert.ok(restoredAny > 0, 'no workspace was restored from a snapshot');
+  assert.ok(appliedAll > 0, 'no edit was patched into a restored index');
+  console.log(`# restored indexes: ${restoredAny} workspaces, ${appliedAll} edits patched in`);
+});

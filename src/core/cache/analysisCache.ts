@@ -31,6 +31,11 @@ export interface AnalysisCache {
   writeSnapshot?(snapshot: () => IndexSnapshot): void;
   /** Called before the first get(): a persisted cache reads its entries here. */
   prepare?(): Promise<void>;
+  /**
+   * The index was restored from the snapshot and may ask for any entry later (an in-place
+   * update): a persisted cache keeps every entry when it saves, not only those asked for.
+   */
+  retainAll?(): void;
   /** Saving is done and no build will ask again: a persisted cache closes its file. */
   close?(): Promise<void>;
 }

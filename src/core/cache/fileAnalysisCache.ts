@@ -75,6 +75,10 @@ export class FileAnalysisCache implements AnalysisCache {
     return this.opened;
   }
 
+  retainAll(): void {
+    for (const [key, e] of this.open().entries) if (!this.used.has(key)) this.used.set(key, e);
+  }
+
   get(key: string): CachedAnalysis | undefined {
     const hit = this.used.get(key) ?? this.opened?.entries.get(key) ?? this.previous?.entries.get(key);
     if (!hit) return undefined;

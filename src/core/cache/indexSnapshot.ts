@@ -5,16 +5,18 @@
 // data as objects with repeated id strings made an 82 MB file that took 1.6 s to read back.
 import type { ColumnUsage, Confidence, Diagnostic, MigrationChange } from '../model';
 import type { Asset } from '../graph/assetIndex';
-import type { ColumnReference } from '../graph/lineageGraph';
+import type { ColumnReference, Edge } from '../graph/lineageGraph';
+import type { PackedUpdates } from '../graph/inPlaceUpdate';
 
-export const SNAPSHOT_VERSION = 4;
+// 5: with the language server's update records (see inPlaceUpdate.ts).
+export const SNAPSHOT_VERSION = 5;
 
 export interface IndexSnapshot {
   version: number;
   fingerprint: string;
   assets: Asset[];
   strings: string[];
-  /** [from, to, confidence] per edge. */
+  /** [from, to, times added as explicit, times added as inferred] per edge. */
   edges: Int32Array;
   /** Per reference: consumer, upstream, column, usage, confidence, output (-1: none), n, then n × (path, line, column). */
   references: Int32Array;
@@ -22,19 +24,27 @@ export interface IndexSnapshot {
   changes: [string, MigrationChange[]][];
   /** Files read beyond the fingerprinted ones, with their content hashes: checked on restore. */
   extraFiles: [string, string][];
+  /**
+   * How each file and column job contributed, from an index built for in-place updates: a
+   * restored language server patches edits without indexing the workspace again first.
+   */
+  updates?: PackedUpdates;
 }
 
 export interface SnapshotSource {
   assets: { assets: Asset[] };
-  graph: { edges(): { from: string; to: string; confidence: Confidence }[]; references: ColumnReference[] };
+  graph: { edges(): Edge[]; countsOf(edge: Edge): [number, number]; references: ColumnReference[] };
   diagnostics: Diagnostic[];
   changes: Map<string, MigrationChange[]>;
+  /** The update records, with references and diagnostics given by their place in the snapshot's lists. */
+  packUpdates?(refs: Map<ColumnReference, number>, diagnostics: Map<Diagnostic, number>): PackedUpdates | undefined;
 }
 
 export interface SnapshotTarget {
   restoreAsset(a: Asset): void;
   addEdge(from: string, to: string, confidence: Confidence): void;
   addReference(r: ColumnReference): void;
+  setCounts(from: string, to: string, explicit: number, inferred: number): void;
 }
 
 const CONFIDENCE: Confidence[] = ['explicit', 'inferred'];
@@ -76,14 +86,18 @@ class IntWriter {
 export function takeSnapshot(src: SnapshotSource, fingerprint: string, extraFiles: [string, string][]): IndexSnapshot {
   const t = new StringTable();
   const edges = src.graph.edges();
-  const edgeData = new Int32Array(edges.length * 3);
+  const edgeData = new Int32Array(edges.length * 4);
   edges.forEach((e, i) => {
-    edgeData[i * 3] = t.id(e.from);
-    edgeData[i * 3 + 1] = t.id(e.to);
-    edgeData[i * 3 + 2] = CONFIDENCE.indexOf(e.confidence);
+    const [explicit, inferred] = src.graph.countsOf(e);
+    edgeData[i * 4] = t.id(e.from);
+    edgeData[i * 4 + 1] = t.id(e.to);
+    edgeData[i * 4 + 2] = explicit;
+    edgeData[i * 4 + 3] = inferred;
   });
   const refs = new IntWriter();
+  const refIndex = src.packUpdates ? new Map<ColumnReference, number>() : undefined;
   for (const r of src.graph.references) {
+    refIndex?.set(r, refIndex.size);
     refs.push(t.id(r.consumer));
     refs.push(t.id(r.upstream));
     refs.push(t.id(r.column));
@@ -107,14 +121,16 @@ export function takeSnapshot(src: SnapshotSource, fingerprint: string, extraFile
     diagnostics: src.diagnostics,
     changes: [...src.changes],
     extraFiles,
+    updates: refIndex && src.packUpdates?.(refIndex, new Map(src.diagnostics.map((d, i) => [d, i]))),
   };
 }
 
+/** Restores the index; the references come back in the snapshot's order (update records name them by it). */
 export function restoreSnapshot(snap: IndexSnapshot, into: SnapshotTarget): void {
   const s = snap.strings;
   for (const a of snap.assets) into.restoreAsset(a);
   const e = snap.edges;
-  for (let i = 0; i < e.length; i += 3) into.addEdge(s[e[i]], s[e[i + 1]], CONFIDENCE[e[i + 2]]);
+  for (let i = 0; i < e.length; i += 4) into.addEdge(s[e[i]], s[e[i + 1]], e[i + 2] > 0 ? 'explicit' : 'inferred');
   const r = snap.references;
   for (let i = 0; i < r.length; ) {
     const ref: ColumnReference = { consumer: s[r[i]], upstream: s[r[i + 1]], column: s[r[i + 2]], usage: s[r[i + 3]] as ColumnUsage, confidence: CONFIDENCE[r[i + 4]], locations: [] };
@@ -124,4 +140,5 @@ export function restoreSnapshot(snap: IndexSnapshot, into: SnapshotTarget): void
     for (let k = 0; k < n; k++, i += 3) ref.locations.push({ path: s[r[i]], line: r[i + 1], column: r[i + 2] });
     into.addReference(ref);
   }
+  for (let i = 0; i < e.length; i += 4) into.setCounts(s[e[i]], s[e[i + 1]], e[i + 2], e[i + 3]);
 }

@@ -17,7 +17,7 @@ import type { Asset } from './assetIndex';
 import type { ColumnReference, LineageGraph } from './lineageGraph';
 import type { ColumnJob, ColumnPhaseContext } from './columnPhase';
 import { memoKey, resolveJob } from './columnPhase';
-import type { Effects, JobRecord, ResolveMemo } from './resolveMemo';
+import type { Effects, JobRecord, Op, ResolveMemo } from './resolveMemo';
 import { isReference, recordingEffects, signature } from './resolveMemo';
 import { EMPTY_ANALYSIS } from '../cache/packedAnalysis';
 
@@ -56,6 +56,23 @@ export interface ChangedFile {
   renderDiagnostics: Diagnostic[];
 }
 
+/** An UpdateState in the index snapshot: references and diagnostics by their place in its lists. */
+export interface PackedUpdates {
+  facts: FileFacts[];
+  base: [string, Base][];
+  slots: PackedSlot[];
+  cyclic: boolean;
+}
+
+type PackedOp = number | { kind: 'diagAt'; at: number } | Exclude<Op, ColumnReference>;
+
+interface PackedSlot extends Omit<JobSlot, 'record'> {
+  touched: [string, string][];
+  created: string[];
+  resolutions: [Relation, string | undefined][];
+  ops: PackedOp[];
+}
+
 export interface UpdateResult {
   /** Jobs resolved again (the changed files' and those downstream whose inputs changed). */
   resolved: number;
@@ -69,16 +86,54 @@ export class UpdateState {
   /** Assets a job without an owner (plain SQL) reads or writes: not patched in place. */
   private readonly unowned = new Set<string>();
   private readonly factsByPath = new Map<string, FileFacts>();
-  private readonly cyclic: boolean;
+
+  /** Facts are kept without their SQL text (re-read when needed); slots in job order. */
+  private constructor(files: FileFacts[], private readonly base: Map<string, Base>, slots: Iterable<JobSlot>, private readonly cyclic: boolean) {
+    for (const f of files) if (f.path) this.factsByPath.set(f.path, withoutQueries(f));
+    for (const slot of slots) this.add(slot);
+  }
+
+  /** `bases` is taken after the table graph, `records` after the column phase: what each job did, in job order. */
+  static fromBuild(files: FileFacts[], bases: Map<string, Base>, records: Map<ColumnJob, JobRecord>, diagnostics: Diagnostic[]): UpdateState {
+    return new UpdateState(files, bases, [...records].map(([job, record]) => slotOf(job, record)), diagnostics.some((d) => d.code === 'cycle'));
+  }
 
   /**
-   * `bases` is taken after the table graph, `records` after the column phase: what each job
-   * did, in job order. Facts are kept without their SQL text (re-read when needed).
+   * This state as the index snapshot stores it; undefined when a reference it took back is not
+   * among `refs` (it cannot be restored as the very object an update takes back).
    */
-  constructor(files: FileFacts[], private readonly base: Map<string, Base>, records: Map<ColumnJob, JobRecord>, diagnostics: Diagnostic[]) {
-    for (const f of files) if (f.path) this.factsByPath.set(f.path, withoutQueries(f));
-    for (const [job, record] of records) this.add(slotOf(job, record));
-    this.cyclic = diagnostics.some((d) => d.code === 'cycle');
+  pack(refs: Map<ColumnReference, number>, diagnostics: Map<Diagnostic, number>): PackedUpdates | undefined {
+    // Each owner's slots in their order (apply() resolves them so), then plain SQL's.
+    const slots = [...[...this.slotsByOwner.values()].flat(), ...[...this.slotsByPath.values()].flat().filter((s) => !s.ownerId)];
+    const packed: PackedSlot[] = [];
+    for (const slot of slots) {
+      const record = slot.record;
+      const ops: PackedOp[] = [];
+      for (const op of record.ops) {
+        if (isReference(op)) {
+          const at = refs.get(op);
+          if (at === undefined) return undefined;
+          ops.push(at);
+        } else if (op.kind === 'diag') {
+          // A diagnostic dropped as a duplicate is in no list: an update has nothing to take back.
+          const at = diagnostics.get(op.d);
+          ops.push(at === undefined ? op : { kind: 'diagAt', at });
+        } else ops.push(op);
+      }
+      const { path, ownerId, key, range, inferred, querySql } = slot;
+      packed.push({ path, ownerId, key, range, inferred, querySql, touched: [...record.touched], created: [...record.created], resolutions: record.resolutions, ops });
+    }
+    return { facts: [...this.factsByPath.values()], base: [...this.base], slots: packed, cyclic: this.cyclic };
+  }
+
+  /** A state packed by pack(); `refs` and `diagnostics` are the restored index's, in the snapshot's order. */
+  static unpack(p: PackedUpdates, refs: ColumnReference[], diagnostics: Diagnostic[]): UpdateState {
+    const slots = p.slots.map((s): JobSlot => {
+      const record: JobRecord = { touched: new Map(s.touched), created: new Set(s.created), resolutions: s.resolutions, ops: [] };
+      for (const op of s.ops) record.ops.push(typeof op === 'number' ? refs[op] : op.kind === 'diagAt' ? { kind: 'diag', d: diagnostics[op.at] } : op);
+      return { path: s.path, ownerId: s.ownerId, key: s.key, range: s.range, inferred: s.inferred, querySql: s.querySql, record };
+    });
+    return new UpdateState(p.facts, new Map(p.base), slots, p.cyclic);
   }
 
   static base(asset: Asset): Base {

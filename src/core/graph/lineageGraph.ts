@@ -64,6 +64,22 @@ export class LineageGraph {
     edge.confidence = n[0] > 0 ? 'explicit' : 'inferred';
   }
 
+  /** How many times the edge was added, explicit and inferred (an index snapshot keeps them). */
+  countsOf(edge: Edge): [number, number] {
+    return this.counts.get(edge) ?? [0, 0];
+  }
+
+  /**
+   * Sets an existing edge's counts as a snapshot recorded them: restoring adds each edge once
+   * and each reference's edge again, but an update takes back exactly what the build added.
+   */
+  setCounts(from: string, to: string, explicit: number, inferred: number): void {
+    const edge = this.down.get(from)?.get(to);
+    if (!edge) return;
+    this.counts.set(edge, [explicit, inferred]);
+    edge.confidence = explicit > 0 ? 'explicit' : 'inferred';
+  }
+
   /** Takes back one addEdge(from, to, confidence); the edge goes when no addition is left. */
   removeEdge(from: string, to: string, confidence: Confidence): void {
     if (from === to) return;

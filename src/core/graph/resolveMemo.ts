@@ -32,7 +32,7 @@ interface Host {
 
 // A reference is kept as itself, not wrapped in { kind: 'ref', ref }: there is one per column
 // reference of the workspace (270,000 wrappers, 10 MB, at 10,000 models).
-type Op =
+export type Op =
   | ColumnReference
   | { kind: 'edge'; from: string; to: string }
   | { kind: 'columns'; asset: string; names: string[]; complete: boolean; defs?: { name: string; type?: string }[] }

@@ -47,11 +47,10 @@ async function readPythonFiles(all: string[], read: Read, dialect: string, pool:
   return { files, skipped: skippedBy.flat() };
 }
 
-export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialect?: string; maxFileSize?: number }, pool: WorkerPool): Promise<WorkspaceFacts> {
-  const all = await fs.listFiles();
-  const skipped: Diagnostic[] = [];
-  const maxSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const read: Read = async (path, into = skipped) => {
+/** Reads a workspace file as text; one over the size limit or binary is skipped with a diagnostic. */
+export function textReader(fs: WorkspaceFileSystem, maxFileSize: number | undefined, skipped: Diagnostic[]): Read {
+  const maxSize = maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  return async (path, into = skipped) => {
     const size = await fs.fileSize(path);
     if (size !== undefined && size > maxSize) {
       into.push({ path, line: 1, severity: 'warning', code: 'file-too-large', message: `skipped: ${(size / 1048576).toFixed(1)} MB is over the ${(maxSize / 1048576).toFixed(1)} MB limit` });
@@ -64,6 +63,12 @@ export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialec
     }
     return text;
   };
+}
+
+export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialect?: string; maxFileSize?: number }, pool: WorkerPool): Promise<WorkspaceFacts> {
+  const all = await fs.listFiles();
+  const skipped: Diagnostic[] = [];
+  const read = textReader(fs, opts.maxFileSize, skipped);
   const dialect = normalizeDialect(opts.dialect);
   // Started first: the workers read the Python files while this thread reads the dbt projects.
   const python = readPythonFiles(all, read, opts.dialect ?? 'postgres', pool);
