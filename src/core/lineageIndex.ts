@@ -105,6 +105,8 @@ export class LineageIndex {
   private updates?: UpdateState;
   /** Reading what a restored index still needs for updates (see prepareUpdates). */
   private preparing?: Promise<void>;
+  /** A restored index's update records, still to be read: their id and the references they name. */
+  private pendingUpdates?: { id: string; refs: ColumnReference[] };
   /** Whether this workspace's index is offered to the cache as a snapshot (not with DVC). */
   private snapshots = false;
   private readonly pool: WorkerPool;
@@ -164,14 +166,15 @@ export class LineageIndex {
 
   /** True when update() can patch edits: built for updates, or restored with the records. */
   get updatable(): boolean {
-    return !!this.updates;
+    return !!this.updates || !!this.pendingUpdates;
   }
 
   /**
-   * A restored index has its update records but not the dbt projects' context (an edited model
-   * renders in it), which is code, not data: the projects are read again (about a second at
-   * 10,000 models, in the workers), and the parse cache is told that the index may ask for any
-   * of its entries. Done once, in the background after a restore or by the first update.
+   * A restored index reads its update records after answering (they are not needed to answer),
+   * and it has no dbt projects' context (an edited model renders in it), which is code, not data:
+   * the projects are read again (1–2 s at 10,000 models, in the workers), and the parse cache is
+   * told that the index may ask for any of its entries. Done once, in the background after a
+   * restore or by the first update.
    */
   prepareUpdates(): Promise<void> {
     this.preparing ??= this.readDbtContext();
@@ -179,8 +182,12 @@ export class LineageIndex {
   }
 
   private async readDbtContext(): Promise<void> {
-    if (this.dbt || !this.updates) return;
     const cache = this.options.cache;
+    const pending = this.pendingUpdates;
+    this.pendingUpdates = undefined;
+    const packed = pending && (await cache?.readUpdates?.(pending.id));
+    if (pending && packed) this.updates = UpdateState.unpack(packed, pending.refs, this.diagnostics);
+    if (this.dbt || !this.updates) return;
     await cache?.prepare?.();
     cache?.retainAll?.();
     const pool = new WorkerPool({ workerScript: this.options.workerScript, workers: this.options.workers });
@@ -215,7 +222,7 @@ export class LineageIndex {
   async update(paths: string[]): Promise<UpdateOutcome> {
     const t0 = performance.now();
     const no = (reason: string): UpdateOutcome => ({ applied: false, reason });
-    if (this.updates && !this.dbt) await this.prepareUpdates();
+    if (this.updatable && !this.dbt) await this.prepareUpdates();
     const state = this.updates;
     const dbt = this.dbt;
     if (!state || !dbt) return no('the index was not built for updates');
@@ -267,8 +274,8 @@ export class LineageIndex {
     });
     this.diagnostics.push(...snap.diagnostics);
     for (const [path, changes] of snap.changes) this.changes.set(path, changes);
-    if (this.options.keepForUpdates && snap.updates) {
-      this.updates = UpdateState.unpack(snap.updates, refs, this.diagnostics);
+    if (this.options.keepForUpdates && snap.updatesId) {
+      this.pendingUpdates = { id: snap.updatesId, refs };
       // Patched in place from here on, it is offered as the next snapshot after each update.
       this.snapshots = snapshots;
     }

@@ -91,3 +91,29 @@ test('a truncated cache file is an empty cache', async () => {
   assert.equal(again.get('a'), undefined);
   assert.equal(again.has('a'), false);
 });
+
+test('update records are saved apart from the snapshot and found only under its id; retainAll keeps unread entries', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cache-')), 'c.cache');
+  const first = new FileAnalysisCache(file);
+  await first.prepare();
+  first.set('a', entry('orders'));
+  first.set('b', entry('customers'));
+  const updates = { facts: [], base: [], slots: [], cyclic: false };
+  const snapshot = { version: 1, fingerprint: 'f', assets: [], strings: [], edges: new Int32Array(0), references: new Int32Array(0), diagnostics: [], changes: [], extraFiles: [], updates, updatesId: 'id-1' };
+  first.writeSnapshot(() => ({ ...snapshot }));
+  await first.save();
+  const second = new FileAnalysisCache(file);
+  const snap = await second.readSnapshot();
+  assert.equal(snap?.updatesId, 'id-1');
+  assert.equal(snap?.updates, undefined); // not read with the index: a restore does not wait for them
+  assert.deepEqual(await second.readUpdates('id-1'), updates);
+  assert.equal(await second.readUpdates('id-2'), undefined);
+  // A restored index may ask for any entry later: a save after one update keeps the others.
+  second.retainAll();
+  assert.deepEqual(second.get('a'), entry('orders'));
+  second.set('c', entry('payments'));
+  await second.save();
+  const third = new FileAnalysisCache(file);
+  await third.prepare();
+  assert.deepEqual([third.has('a'), third.has('b'), third.has('c')], [true, true, true]);
+});

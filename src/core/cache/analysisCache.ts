@@ -5,6 +5,7 @@ import type { Diagnostic, Relation, UpstreamRef } from '../model';
 import type { PackedAnalysis } from './packedAnalysis';
 import { SQL_ANALYSIS_VERSION } from '../sql/sqlAnalysis';
 import type { IndexSnapshot } from './indexSnapshot';
+import type { PackedUpdates } from '../graph/inPlaceUpdate';
 
 export interface CachedAnalysis {
   /** Packed (see packedAnalysis.ts): unpacked only while its job resolves. */
@@ -29,6 +30,8 @@ export interface AnalysisCache {
    * server's, after a quiet period) packs the index only when it saves, not after every build.
    */
   writeSnapshot?(snapshot: () => IndexSnapshot): void;
+  /** The update records taken with snapshot `id` (IndexSnapshot.updatesId), if still there. */
+  readUpdates?(id: string): Promise<PackedUpdates | undefined>;
   /** Called before the first get(): a persisted cache reads its entries here. */
   prepare?(): Promise<void>;
   /**
@@ -49,6 +52,9 @@ export class MemoryAnalysisCache implements AnalysisCache {
   }
   writeSnapshot(snapshot: () => IndexSnapshot): void {
     this.snapshot = snapshot();
+  }
+  async readUpdates(id: string): Promise<PackedUpdates | undefined> {
+    return this.snapshot?.updatesId === id ? this.snapshot.updates : undefined;
   }
   get(key: string): CachedAnalysis | undefined {
     return this.entries.get(key);

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { AnalysisCache, CachedAnalysis } from './analysisCache';
 import type { IndexSnapshot } from './indexSnapshot';
+import type { PackedUpdates } from '../graph/inPlaceUpdate';
 
 // 5: an entry's analyses are packed bytes (see packedAnalysis.ts), not objects.
 const FORMAT = 5;
@@ -62,6 +63,15 @@ export class FileAnalysisCache implements AnalysisCache {
 
   writeSnapshot(snapshot: () => IndexSnapshot): void {
     this.snapshot = snapshot;
+  }
+
+  async readUpdates(id: string): Promise<PackedUpdates | undefined> {
+    try {
+      const data = deserialize(await fs.promises.readFile(`${this.file}.updates`)) as { id?: string; updates?: PackedUpdates };
+      return data?.id === id ? data.updates : undefined;
+    } catch {
+      return undefined; // missing or damaged: the server indexes the workspace on the first edit
+    }
   }
 
   // get() is synchronous (it runs inside the column phase), so the index is read by prepare(),
@@ -127,10 +137,14 @@ export class FileAnalysisCache implements AnalysisCache {
       this.adopt(openAnalyses(this.file), old);
     }
     if (this.snapshot) {
-      const tmp = `${this.file}.snapshot.${process.pid}.tmp`;
+      // The update records go to a file of their own: a restore reads only the index (the first
+      // answers wait for it), and the records after (see LineageIndex.prepareUpdates).
+      const snap = this.snapshot();
+      const updates = snap.updates;
+      snap.updates = undefined;
+      if (updates) await writeAtomically(`${this.file}.updates`, serialize({ id: snap.updatesId, updates }));
       // v8 serialisation reads back several times faster than JSON for this shape of data.
-      await fs.promises.writeFile(tmp, serialize(this.snapshot()));
-      await fs.promises.rename(tmp, `${this.file}.snapshot`);
+      await writeAtomically(`${this.file}.snapshot`, serialize(snap));
     }
   }
 
@@ -160,6 +174,12 @@ export class FileAnalysisCache implements AnalysisCache {
     this.previous = old;
     this.opened = next;
   }
+}
+
+async function writeAtomically(file: string, data: Uint8Array): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.promises.writeFile(tmp, data);
+  await fs.promises.rename(tmp, file);
 }
 
 /** The entry's bytes, read from their place in the file. */
