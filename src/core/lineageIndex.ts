@@ -17,6 +17,7 @@ import { yielder } from './io/yielder';
 import { fileAssetId, normalizePath } from './io/paths';
 import { WorkerPool } from './workers/workerPool';
 import { SNAPSHOT_VERSION, restoreSnapshot, takeSnapshot } from './cache/indexSnapshot';
+import { internStrings } from './cache/internStrings';
 import type { IndexSnapshot } from './cache/indexSnapshot';
 import { SQL_ANALYSIS_VERSION } from './sql/sqlAnalysis';
 import type { DbtWorkspace } from './dbt/dbtReader';
@@ -186,11 +187,13 @@ export class LineageIndex {
     const pending = this.pendingUpdates;
     this.pendingUpdates = undefined;
     const packed = pending && (await cache?.readUpdates?.(pending.id));
-    if (pending && packed) this.updates = UpdateState.unpack(packed, pending.refs, this.diagnostics);
+    if (pending && packed) this.updates = UpdateState.unpack(internStrings(packed), pending.refs, this.diagnostics);
     if (this.dbt || !this.updates) return;
     await cache?.prepare?.();
     cache?.retainAll?.();
-    const pool = new WorkerPool({ workerScript: this.options.workerScript, workers: this.options.workers });
+    // One worker: this runs beside a server that is already answering, where a second worker's
+    // heap (about 75 MB) would be the process's peak, and nothing waits for it but the first edit.
+    const pool = new WorkerPool({ workerScript: this.options.workerScript, workers: 1 });
     try {
       // Read through the prefetched texts: the context matches the files the snapshot was of.
       const read = textReader(this.fs, this.options.maxFileSize, []);
