@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileAnalysisCache } from '../../src/core/cache/fileAnalysisCache';
 import type { CachedAnalysis } from '../../src/core/cache/analysisCache';
-import { EMPTY_ANALYSIS } from '../../src/core/cache/packedAnalysis';
+import { EMPTY_ANALYSIS, packAnalysis, unpackAnalysis } from '../../src/core/cache/packedAnalysis';
 
 const entry = (name: string): CachedAnalysis => ({ analysis: EMPTY_ANALYSIS, renderedRelations: [{ relation: { schema: 'raw', name }, upstream: { kind: 'ref', name } }] });
 
@@ -116,4 +116,27 @@ test('update records are saved apart from the snapshot and found only under its 
   const third = new FileAnalysisCache(file);
   await third.prepare();
   assert.deepEqual([third.has('a'), third.has('b'), third.has('c')], [true, true, true]);
+});
+
+test('an entry with every field comes back as it was saved', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cache-')), 'c.cache');
+  const full: CachedAnalysis = {
+    analysis: packAnalysis({ statements: [{ failure: { message: 'bad', line: 2, column: 3, tables: [] } }] }),
+    incrementalAnalysis: packAnalysis({ statements: [] }),
+    sql: 'select from where (',
+    renderedRelations: [{ relation: { schema: 'raw', name: 'orders' }, upstream: { kind: 'ref', name: 'orders' } }],
+    renderDiagnostics: [{ path: 'models/a.sql', line: 1, severity: 'warning', code: 'jinja-render', message: 'x' }],
+  };
+  const first = new FileAnalysisCache(file);
+  await first.prepare();
+  first.set('full', full);
+  first.set('plain', entry('customers'));
+  await first.save();
+  const second = new FileAnalysisCache(file);
+  await second.prepare();
+  const back = second.get('full')!;
+  assert.deepEqual(unpackAnalysis(back.analysis), unpackAnalysis(full.analysis));
+  assert.deepEqual(unpackAnalysis(back.incrementalAnalysis!), { statements: [] });
+  assert.deepEqual({ ...back, analysis: undefined, incrementalAnalysis: undefined }, { ...full, analysis: undefined, incrementalAnalysis: undefined });
+  assert.equal(second.get('plain')!.incrementalAnalysis, undefined);
 });
