@@ -212,7 +212,8 @@ export class IndexSession {
    * the committed heap empty: compacting copies the live heap while holding the old pages, so for
    * a moment the process holds it twice (at 10,000 models that copy was the server's peak, about
    * 1.1 GB, when every build ended with one; a cold build now leaves 25–30% empty, which costs
-   * about 60 MB when idle, against 200 MB more at the peak to compact it).
+   * about 60 MB when idle, against 200 MB more at the peak to compact it), and only when the copy
+   * stays under the highest RSS the process has had.
    */
   private collectSoon(delayMs = 1_000, afterBuild = true): void {
     const collect = this.hooks.collectGarbage;
@@ -240,10 +241,14 @@ export class IndexSession {
     const before = process.memoryUsage().heapTotal;
     collect(false);
     const after = process.memoryUsage();
-    const compact = afterBuild && after.heapTotal - after.heapUsed > after.heapTotal / 3;
-    if (compact) collect(true);
+    const sparse = afterBuild && after.heapTotal - after.heapUsed > after.heapTotal / 3;
+    // The copy must fit under the process's high-water mark so far: a compaction that set a new
+    // peak would trade the worst moment for a better idle one.
+    const fits = after.rss + after.heapUsed <= process.resourceUsage().maxRSS * 1024;
+    if (sparse && fits) collect(true);
     const end = process.memoryUsage();
-    this.hooks.log(`heap collected${compact ? ' and compacted' : ''} in ${(performance.now() - t0).toFixed(0)} ms: ${mb(before)} → ${mb(end.heapTotal)} committed, ${mb(end.heapUsed)} used`);
+    const how = sparse ? (fits ? ' and compacted' : ' (not compacted: the copy would raise the peak)') : '';
+    this.hooks.log(`heap collected${how} in ${(performance.now() - t0).toFixed(0)} ms: ${mb(before)} → ${mb(end.heapTotal)} committed, ${mb(end.heapUsed)} used`);
   }
 
   /**

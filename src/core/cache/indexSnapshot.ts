@@ -72,8 +72,12 @@ class StringTable {
  * otherwise idle when it saves.
  */
 class IntWriter {
-  private data = new Int32Array(1 << 16);
+  private data: Int32Array;
   private length = 0;
+  /** `expected`: the number of integers to come, as well as it is known (no doubling then). */
+  constructor(expected: number) {
+    this.data = new Int32Array(Math.max(1 << 16, expected));
+  }
   push(n: number): void {
     if (this.length === this.data.length) {
       const grown = new Int32Array(this.data.length * 2);
@@ -82,8 +86,9 @@ class IntWriter {
     }
     this.data[this.length++] = n;
   }
+  /** A view of what was written: v8 serialises a view's own bytes, so nothing is copied here. */
   result(): Int32Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }
 
@@ -98,9 +103,11 @@ export function takeSnapshot(src: SnapshotSource, fingerprint: string, extraFile
     edgeData[i * 4 + 2] = explicit;
     edgeData[i * 4 + 3] = inferred;
   });
-  const refs = new IntWriter();
+  const references = src.graph.references;
+  // Seven integers per reference and three per location; most have one or two locations.
+  const refs = new IntWriter(references.length * 12);
   const refIndex = src.packUpdates ? new Map<ColumnReference, number>() : undefined;
-  for (const r of src.graph.references) {
+  for (const r of references) {
     refIndex?.set(r, refIndex.size);
     refs.push(t.id(r.consumer));
     refs.push(t.id(r.upstream));
