@@ -325,10 +325,13 @@ export class IndexSession {
         // The snapshot kept how each file resolved: edits are patched in place once the dbt
         // projects are read again, two seconds on (the first edit's update waits for it).
         setTimeout(() => {
+          if (this.disposed || this.current?.index !== index) return; // replaced meanwhile
           const t1 = performance.now();
           index.prepareUpdates().then(
             () => {
-              this.hooks.log(`ready for in-place updates in ${(performance.now() - t1).toFixed(0)} ms; ${memory()}`);
+              // The records are read now; a missing or damaged file leaves the index without them.
+              if (index.updatable) this.hooks.log(`ready for in-place updates in ${(performance.now() - t1).toFixed(0)} ms; ${memory()}`);
+              else this.hooks.log('the update records saved with the snapshot could not be read: the first edit indexes the workspace again');
               this.collectSoon(1_000, false); // reading the projects left their files' facts and texts
             },
             (e: unknown) => this.hooks.log(`reading the dbt projects for updates failed: ${String(e)}`),
