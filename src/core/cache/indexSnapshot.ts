@@ -40,6 +40,8 @@ export interface SnapshotSource {
   graph: { edges(): Edge[]; countsOf(edge: Edge): [number, number]; references: ColumnReference[] };
   diagnostics: Diagnostic[];
   changes: Map<string, MigrationChange[]>;
+  /** Whether the index has update records to pack (see packUpdates). */
+  updatable?: boolean;
   /** The update records, with references and diagnostics given by their place in the snapshot's lists. */
   packUpdates?(refs: Map<ColumnReference, number>, diagnostics: Map<Diagnostic, number>): PackedUpdates | undefined;
 }
@@ -106,7 +108,8 @@ export function takeSnapshot(src: SnapshotSource, fingerprint: string, extraFile
   const references = src.graph.references;
   // Seven integers per reference and three per location; most have one or two locations.
   const refs = new IntWriter(references.length * 12);
-  const refIndex = src.packUpdates ? new Map<ColumnReference, number>() : undefined;
+  // Only an index with update records (the language server's) numbers its references for them.
+  const refIndex = src.packUpdates && src.updatable ? new Map<ColumnReference, number>() : undefined;
   for (const r of references) {
     refIndex?.set(r, refIndex.size);
     refs.push(t.id(r.consumer));
