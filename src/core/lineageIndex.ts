@@ -173,7 +173,7 @@ export class LineageIndex {
   /**
    * A restored index reads its update records after answering (they are not needed to answer),
    * and it has no dbt projects' context (an edited model renders in it), which is code, not data:
-   * the projects are read again (1–2 s at 10,000 models, in the workers), and the parse cache is
+   * the projects are read again (2–3 s at 10,000 models, in one worker), and the parse cache is
    * told that the index may ask for any of its entries. Done once, in the background after a
    * restore or by the first update.
    */
