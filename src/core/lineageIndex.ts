@@ -14,7 +14,6 @@ import { DEFAULT_MAX_FILE_SIZE, readWorkspaceFacts, textReader } from './readers
 import { readDbtWorkspace } from './dbt/dbtReader';
 import { PrefetchedFileSystem } from './io/prefetch';
 import { yielder } from './io/yielder';
-import { fileAssetId, normalizePath } from './io/paths';
 import { WorkerPool } from './workers/workerPool';
 import { SNAPSHOT_VERSION, restoreSnapshot, takeSnapshot } from './cache/indexSnapshot';
 import { internStrings } from './cache/internStrings';
@@ -28,7 +27,8 @@ import { UpdateState } from './graph/inPlaceUpdate';
 import type { ChangedFile, PackedUpdates, UpdateHost } from './graph/inPlaceUpdate';
 import type { ColumnReference } from './graph/lineageGraph';
 import { MemoryAnalysisCache } from './cache/analysisCache';
-import { formatRelation, relationKey } from './sql/queryIr';
+import { cycleDiagnostics, dedupeDiagnostics } from './graph/indexDiagnostics';
+import { pathAsset, projectOf, relationAsset, resolveUpstream, unresolvedDiagnostic } from './graph/upstreamResolution';
 import { analyzeImpact } from './impact/impactAnalysis';
 import type { ImpactReport } from './impact/impactAnalysis';
 import { lineageTree } from './query/lineageTree';
@@ -248,7 +248,6 @@ export class LineageIndex {
       ...this.columnContext(),
       cache,
       memo: this.options.resolveMemo,
-      unresolvedDiagnostic: (up, fact) => this.unresolvedDiagnostic(up, fact),
     };
     const checked = state.check(host, changed);
     if (checked.reason) return no(checked.reason);
@@ -308,7 +307,7 @@ export class LineageIndex {
       for (const up of fact.upstream) {
         const target = this.resolveUpstream(up, projectOf(fact));
         if (target) this.graph.addEdge(target.id, asset.id, 'explicit');
-        else this.diagnostics.push(this.unresolvedDiagnostic(up, fact));
+        else this.diagnostics.push(unresolvedDiagnostic(up, fact));
       }
     }
     await addDeclaredReferences(this, pending.map(([f]) => f), this.fs);
@@ -336,7 +335,7 @@ export class LineageIndex {
     const records = keep ? new Map<ColumnJob, JobRecord>() : undefined;
     await runColumnPhase(jobs, this.columnContext(), pause, memo, records);
     memo?.commit();
-    this.reportCycles();
+    this.diagnostics.push(...cycleDiagnostics(this.graph, this.assets));
     dedupeDiagnostics(this.diagnostics);
     if (records) this.updates = UpdateState.fromBuild(this.facts, bases, records, this.diagnostics);
     Object.assign(this.timings, { columnLineageMs: performance.now() - t0, parsed, cached, replayed: memo?.replayed ?? 0 });
@@ -379,85 +378,18 @@ export class LineageIndex {
 
   /** The asset a relation names; a relation no file defines becomes a `table` asset of its own. */
   relationAsset(r: Relation): Asset {
-    const found = this.assets.findRelation(r);
-    if (found) return found;
-    return this.assets.add({ id: `table:${relationKey(r)}`, asset_type: 'table', name: formatRelation(r), source_ref: formatRelation(r), relation: r, upstream: [], origin: 'sql', meta: { implicit: true } });
+    return relationAsset(this.assets, r);
   }
 
   /** The asset an upstream reference names; `project` is the dbt project of the referring model. */
   resolveUpstream(up: UpstreamRef, project?: string): Asset | undefined {
-    switch (up.kind) {
-      case 'ref': {
-        // dbt's rule: ref('x') prefers the caller's own project; ref('pkg', 'x') only that project.
-        const pkg = up.package ?? project;
-        let first: Asset | undefined;
-        for (const a of this.assets.named(up.name)) {
-          if (!REF_TARGETS.has(a.asset_type)) continue;
-          if (a.meta.project === pkg) return a;
-          first ??= a;
-        }
-        return up.package ? undefined : first;
-      }
-      case 'source':
-        return this.assets.named(`${up.source}.${up.table}`).find((a) => a.asset_type === 'table');
-      case 'relation':
-        return this.relationAsset(up.relation);
-      case 'name': {
-        const found = this.assets.lookup(up.name);
-        return found.length === 1 ? found[0] : undefined;
-      }
-      case 'path':
-        return this.pathAsset(up.path);
-    }
+    return resolveUpstream(this.assets, up, project);
   }
 
-  /**
-   * The asset a path names: what the file defines when it defines one asset (a script that is a
-   * Spark job, a model), else the file itself as a `file` asset, created on first mention.
-   */
+  /** The asset a path names (see upstreamResolution.ts). */
   pathAsset(path: string): Asset {
-    const p = normalizePath(path);
-    const defined = this.assets.definedIn(p);
-    if (defined) return defined;
-    const id = fileAssetId(p);
-    return this.assets.get(id) ?? this.assets.add({ id, asset_type: 'file', name: p, source_ref: p, upstream: [], origin: 'sql', meta: { implicit: true } });
+    return pathAsset(this.assets, path);
   }
-
-  private unresolvedDiagnostic(up: UpstreamRef, fact: AssetFact): Diagnostic {
-    const at = fact.location ?? { path: fact.source_ref, line: 1, column: 1 };
-    const what = up.kind === 'ref' ? `ref('${up.name}') points to no model, seed or snapshot` : up.kind === 'source' ? `source('${up.source}', '${up.table}') is not declared in any sources YAML` : up.kind === 'name' ? `upstream asset "${up.name}" is not known` : `upstream file "${'path' in up ? up.path : ''}" is not known`;
-    return { path: at.path, line: at.line, column: at.column, severity: 'error', code: up.kind === 'source' ? 'unknown-source' : 'unknown-ref', message: `${fact.name}: ${what}` };
-  }
-
-  private reportCycles(): void {
-    for (const cycle of this.graph.cycles(this.assets.assets.map((a) => a.id))) {
-      const names = cycle.map((id) => this.assets.get(id)?.name ?? id).sort();
-      for (const id of cycle) {
-        const a = this.assets.get(id);
-        const at = a?.location ?? { path: a?.source_ref ?? '', line: 1, column: 1 };
-        this.diagnostics.push({ path: at.path, line: at.line, column: at.column, severity: 'error', code: 'cycle', message: `${a?.name ?? id} is part of a dependency cycle: ${names.join(' → ')}` });
-      }
-    }
-  }
-}
-
-const REF_TARGETS = new Set<string>(['dbt_model', 'dbt_seed', 'dbt_snapshot']);
-
-function projectOf(fact: AssetFact): string | undefined {
-  return typeof fact.meta?.project === 'string' ? fact.meta.project : undefined;
-}
-
-// The table phase and the column phase may both meet the same problem (a Jinja error is found
-// when refs are extracted and again when the model renders); report it once.
-function dedupeDiagnostics(list: Diagnostic[]): void {
-  const seen = new Set<string>();
-  const kept = list.filter((d) => {
-    const key = `${d.path}|${d.line}|${d.code}|${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  list.splice(0, list.length, ...kept);
 }
 
 export async function createLineageIndex(fs: WorkspaceFileSystem, options: IndexOptions = {}): Promise<LineageIndex> {

@@ -11,7 +11,7 @@
 // plain SQL or Python, a model whose name, relation or config changed, a new or dropped
 // implicit table, a cycle — answers with the reason, and the caller indexes the workspace again.
 // test/unit/inPlaceUpdate.test.ts checks that an update gives what a fresh build gives.
-import type { AssetFact, ColumnInfo, Diagnostic, FileFacts, Relation, UpstreamRef } from '../model';
+import type { ColumnInfo, Diagnostic, FileFacts, Relation } from '../model';
 import type { AnalysisCache } from '../cache/analysisCache';
 import type { Asset } from './assetIndex';
 import type { ColumnReference, LineageGraph } from './lineageGraph';
@@ -20,6 +20,7 @@ import { memoKey, resolveJob } from './columnPhase';
 import type { Effects, JobRecord, Op, ResolveMemo } from './resolveMemo';
 import { isReference, recordingEffects, signature } from './resolveMemo';
 import { EMPTY_ANALYSIS } from '../cache/packedAnalysis';
+import { projectOf, unresolvedDiagnostic } from './upstreamResolution';
 
 /** One column job as the index keeps it between builds: how to redo it, and what it did. */
 interface JobSlot {
@@ -43,7 +44,6 @@ interface Base {
 export interface UpdateHost extends ColumnPhaseContext {
   cache: AnalysisCache;
   memo?: ResolveMemo;
-  unresolvedDiagnostic(up: UpstreamRef, fact: AssetFact): Diagnostic;
 }
 
 /** A changed file read again, with its column jobs rendered and parsed. */
@@ -252,7 +252,7 @@ export class UpdateState {
         for (const up of next.upstream) {
           const t = host.resolveUpstream(up, projectOf(next));
           if (t) host.graph.addEdge(t.id, asset.id, 'explicit');
-          else diags.push(host.unresolvedDiagnostic(up, next));
+          else diags.push(unresolvedDiagnostic(up, next));
         }
       });
       diags.push(...c.facts.diagnostics, ...c.renderDiagnostics);
@@ -378,9 +378,6 @@ function placeholder(r: Relation): Asset {
   return { id: `table:?${r.name}`, name: r.name, asset_type: 'table', source_ref: r.name, aliases: [], relation: r, paths: [], locations: [], columns: [], columnsComplete: false, facts: [], meta: {} };
 }
 
-function projectOf(fact: AssetFact): string | undefined {
-  return typeof fact.meta?.project === 'string' ? fact.meta.project : undefined;
-}
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
