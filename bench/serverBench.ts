@@ -53,8 +53,6 @@ interface Session {
   statuses: string[];
   /** The server's log of each edit patched in place. */
   updates: string[];
-  /** The server's log of each garbage collection after a full build. */
-  collections: string[];
   restored: boolean;
   /** A restored server has read what in-place updates need (see LineageIndex.prepareUpdates). */
   readyForUpdates: boolean;
@@ -74,7 +72,6 @@ async function startServer(storage: string): Promise<Session> {
   // The server's own account of each build (restored from cache, or how many files it parsed).
   const statuses: string[] = [];
   const updates: string[] = [];
-  const collections: string[] = [];
   let restored = false;
   let readyForUpdates = false;
   // Whether the last full build's garbage collection has been logged yet.
@@ -86,7 +83,6 @@ async function startServer(storage: string): Promise<Session> {
       collected = false; // the server collects again once the edits stop
     }
     if (/^heap collected/.test(m.message)) {
-      collections.push(m.message);
       collected = true;
       console.log(`  server: ${m.message}`);
     }
@@ -115,7 +111,6 @@ async function startServer(storage: string): Promise<Session> {
   return {
     statuses,
     updates,
-    collections,
     get restored() {
       return restored;
     },

@@ -143,7 +143,7 @@ export class LineageIndex {
     const snapshots = !this.options.tableGraphOnly && !usesDvc;
     if (snapshots && cache?.readSnapshot && this.options.restoreSnapshot !== false) {
       const snap = await cache.readSnapshot();
-      if (snap?.version === SNAPSHOT_VERSION && snap.fingerprint === fingerprint && (await this.fs.unchanged(snap.extraFiles))) return this.restore(snap, snapshots);
+      if (snap?.version === SNAPSHOT_VERSION && snap.fingerprint === fingerprint && (await this.fs.unchanged(snap.extraFiles))) return this.restore(snap);
     }
     await this.buildTableGraph();
     if (this.options.tableGraphOnly) return;
@@ -178,11 +178,11 @@ export class LineageIndex {
    * restore or by the first update.
    */
   prepareUpdates(): Promise<void> {
-    this.preparing ??= this.readDbtContext();
+    this.preparing ??= this.loadUpdateContext().finally(() => this.fs.release());
     return this.preparing;
   }
 
-  private async readDbtContext(): Promise<void> {
+  private async loadUpdateContext(): Promise<void> {
     const cache = this.options.cache;
     const pending = this.pendingUpdates;
     this.pendingUpdates = undefined;
@@ -202,7 +202,6 @@ export class LineageIndex {
       this.dbt = dbt;
     } finally {
       await pool.close();
-      this.fs.release();
     }
   }
 
@@ -265,7 +264,7 @@ export class LineageIndex {
     return { applied: true, resolved, ms: performance.now() - t0 };
   }
 
-  private restore(snap: IndexSnapshot, snapshots: boolean): void {
+  private restore(snap: IndexSnapshot): void {
     const t0 = performance.now();
     const refs: ColumnReference[] = [];
     restoreSnapshot(snap, {
@@ -279,8 +278,8 @@ export class LineageIndex {
     if (this.options.keepForUpdates && snap.updatesId) {
       this.pendingUpdates = { id: snap.updatesId, refs };
       // Patched in place from here on, it is offered as the next snapshot after each update.
-      this.snapshots = snapshots;
-    }
+      this.snapshots = true;
+    } else this.fs.release(); // the texts were kept only to read the dbt projects again
     Object.assign(this.timings, { restored: true, columnLineageMs: performance.now() - t0 });
   }
 

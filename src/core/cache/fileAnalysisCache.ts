@@ -1,8 +1,9 @@
 // The analysis cache persisted outside the workspace (we never write the user's files): the CLI
-// keeps it in the user's cache folder, the language server in the extension's storage. Two
-// files: the per-file analyses (read only when something changed) and the last index snapshot
-// (read first: an unchanged workspace needs nothing else). Entries a run did not use are dropped
-// when it saves, so the file tracks the workspace.
+// keeps it in the user's cache folder, the language server in the extension's storage. Files:
+// the per-file analyses (read only when something changed), the last index snapshot (read first:
+// an unchanged workspace needs nothing else) and, for the language server, the update records
+// taken with it. Entries a run did not use are dropped when it saves, so the file tracks the
+// workspace, unless the run restored its index and may still ask for any (retainAll).
 //
 // The analyses file is one serialised entry after another with an index at the end, and an entry
 // is read from its place in the file when asked for. A long-lived process (the language server)
@@ -54,25 +55,18 @@ export class FileAnalysisCache implements AnalysisCache {
   constructor(readonly file: string) {}
 
   async readSnapshot(): Promise<IndexSnapshot | undefined> {
-    try {
-      const data = deserialize(await fs.promises.readFile(`${this.file}.snapshot`)) as IndexSnapshot;
-      return data && typeof data.fingerprint === 'string' ? data : undefined;
-    } catch {
-      return undefined; // a missing, truncated or foreign file: no snapshot
-    }
+    const data = await readSerialized<IndexSnapshot>(`${this.file}.snapshot`);
+    return data && typeof data.fingerprint === 'string' ? data : undefined;
   }
 
   writeSnapshot(snapshot: () => IndexSnapshot): void {
     this.snapshot = snapshot;
   }
 
+  // Missing or damaged records: the server indexes the workspace again on the first edit.
   async readUpdates(id: string): Promise<PackedUpdates | undefined> {
-    try {
-      const data = deserialize(await fs.promises.readFile(`${this.file}.updates`)) as { id?: string; updates?: PackedUpdates };
-      return data?.id === id ? data.updates : undefined;
-    } catch {
-      return undefined; // missing or damaged: the server indexes the workspace on the first edit
-    }
+    const data = await readSerialized<{ id?: string; updates?: PackedUpdates }>(`${this.file}.updates`);
+    return data?.id === id ? data.updates : undefined;
   }
 
   // get() is synchronous (it runs inside the column phase), so the index is read by prepare(),
@@ -114,8 +108,7 @@ export class FileAnalysisCache implements AnalysisCache {
   /**
    * Writes the entries this process used (saved ones copied from the old file, new ones
    * serialised), then the index snapshot. A process that restored its index from the snapshot
-   * read no entry and used none: the analyses file stays as it is, for the next build that
-   * needs it (the language server's background index after a restore).
+   * and read no entry leaves the analyses file as it is, for the next build that needs it.
    */
   save(): Promise<void> {
     // One save at a time: they write the same files.
@@ -132,9 +125,7 @@ export class FileAnalysisCache implements AnalysisCache {
     if (old && !same) {
       const written = [...this.used];
       this.dirty = false;
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeAnalyses(tmp, written);
-      await fs.promises.rename(tmp, this.file);
+      await writeAtomically(this.file, (tmp) => writeAnalyses(tmp, written));
       this.adopt(openAnalyses(this.file), old);
     }
     if (this.snapshot) {
@@ -143,9 +134,9 @@ export class FileAnalysisCache implements AnalysisCache {
       const snap = this.snapshot();
       const updates = snap.updates;
       snap.updates = undefined;
-      if (updates) await writeAtomically(`${this.file}.updates`, serialize({ id: snap.updatesId, updates }));
+      if (updates) await writeAtomically(`${this.file}.updates`, (tmp) => fs.promises.writeFile(tmp, serialize({ id: snap.updatesId, updates })));
       // v8 serialisation reads back several times faster than JSON for this shape of data.
-      await writeAtomically(`${this.file}.snapshot`, serialize(snap));
+      await writeAtomically(`${this.file}.snapshot`, (tmp) => fs.promises.writeFile(tmp, serialize(snap)));
     }
   }
 
@@ -177,10 +168,20 @@ export class FileAnalysisCache implements AnalysisCache {
   }
 }
 
-async function writeAtomically(file: string, data: Uint8Array): Promise<void> {
+/** Writes `file` through a temporary one renamed over it: a reader never sees half a file. */
+async function writeAtomically(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await fs.promises.writeFile(tmp, data);
+  await write(tmp);
   await fs.promises.rename(tmp, file);
+}
+
+/** A v8-serialised file's value; undefined when it is missing, truncated or foreign. */
+async function readSerialized<T>(file: string): Promise<T | undefined> {
+  try {
+    return deserialize(await fs.promises.readFile(file)) as T;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The entry's bytes, read from their place in the file. */

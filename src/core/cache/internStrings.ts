@@ -4,7 +4,8 @@
 // they are walked once and every string replaced by the first equal one.
 
 /** Replaces, in place, every string inside `root` (plain objects and arrays) by a shared copy. */
-export function internStrings<T>(root: T, table = new Map<string, string>()): T {
+export function internStrings<T>(root: T): T {
+  const table = new Map<string, string>();
   const shared = (s: string): string => {
     const known = table.get(s);
     if (known !== undefined) return known;

@@ -148,13 +148,9 @@ export class AssetIndex {
     return [...found];
   }
 
-  byNameOnly(name: string): Asset[] {
-    return [...new Set(this.byName.get(name.toLowerCase()) ?? [])];
-  }
-
   /**
-   * byNameOnly without the copy, for lookups made once per reference (the table graph resolves
-   * tens of thousands): the list has no duplicates (see push) and must not be changed.
+   * The assets registered under a name, as the index holds them, for lookups made once per
+   * reference (the table graph resolves tens of thousands): no duplicates (see push); read only.
    */
   named(name: string): readonly Asset[] {
     return this.byName.get(name.toLowerCase()) ?? NO_ASSETS;
