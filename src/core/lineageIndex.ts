@@ -24,7 +24,9 @@ import type { AnalysisCache } from './cache/analysisCache';
 import type { JobRecord, ResolveMemo } from './graph/resolveMemo';
 import type { ColumnJob, ColumnPhaseContext } from './graph/columnPhase';
 import { UpdateState } from './graph/inPlaceUpdate';
-import type { ChangedFile, PackedUpdates, UpdateHost } from './graph/inPlaceUpdate';
+import type { ChangedFile, UpdateHost } from './graph/inPlaceUpdate';
+import { unpackUpdates, updateFrames } from './graph/packedUpdates';
+import type { Frame } from './cache/frames';
 import type { ColumnReference } from './graph/lineageGraph';
 import { MemoryAnalysisCache } from './cache/analysisCache';
 import { cycleDiagnostics, dedupeDiagnostics } from './graph/indexDiagnostics';
@@ -160,9 +162,9 @@ export class LineageIndex {
     this.fs.release();
   }
 
-  /** The update records for the snapshot (see indexSnapshot.ts). */
-  packUpdates(refs: Map<ColumnReference, number>, diagnostics: Map<Diagnostic, number>): PackedUpdates | undefined {
-    return this.updates?.pack(refs, diagnostics);
+  /** The update records' frames for the snapshot (see indexSnapshot.ts). */
+  updateFrames(references: ColumnReference[], diagnostics: Diagnostic[]): Iterable<Frame> | undefined {
+    return this.updates && updateFrames(this.updates, references, diagnostics);
   }
 
   /** True when update() can patch edits: built for updates, or restored with the records. */
@@ -187,7 +189,7 @@ export class LineageIndex {
     const pending = this.pendingUpdates;
     this.pendingUpdates = undefined;
     const packed = pending && (await cache?.readUpdates?.(pending.id));
-    if (pending && packed) this.updates = UpdateState.unpack(internStrings(packed), pending.refs, this.diagnostics);
+    if (pending && packed) this.updates = unpackUpdates(internStrings(packed), pending.refs, this.diagnostics);
     if (this.dbt || !this.updates) return;
     await cache?.prepare?.();
     cache?.retainAll?.();
@@ -209,7 +211,7 @@ export class LineageIndex {
   private offerSnapshot(fingerprint: () => string): void {
     if (!this.snapshots) return;
     const extra = this.fs.extraFiles();
-    this.options.cache?.writeSnapshot?.(() => takeSnapshot(this, fingerprint(), extra));
+    this.options.cache?.writeSnapshot?.((out) => takeSnapshot(this, fingerprint(), extra, out));
   }
 
   private fingerprintOf(): string {

@@ -4,8 +4,11 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic, Relation, UpstreamRef } from '../model';
 import type { PackedAnalysis } from './packedAnalysis';
 import { SQL_ANALYSIS_VERSION } from '../sql/sqlAnalysis';
-import type { IndexSnapshot } from './indexSnapshot';
-import type { PackedUpdates } from '../graph/inPlaceUpdate';
+import type { IndexSnapshot, SnapshotOutput } from './indexSnapshot';
+import { assembleSnapshot } from './indexSnapshot';
+import type { PackedUpdates } from '../graph/packedUpdates';
+import { assembleUpdates } from '../graph/packedUpdates';
+import { framesToBytes, readFrames } from './frames';
 
 export interface CachedAnalysis {
   /** Packed (see packedAnalysis.ts): unpacked only while its job resolves. */
@@ -27,9 +30,10 @@ export interface AnalysisCache {
   readSnapshot?(): Promise<IndexSnapshot | undefined>;
   /**
    * Offered after each complete build. A function, so a cache that is saved later (the language
-   * server's, after a quiet period) packs the index only when it saves, not after every build.
+   * server's, after a quiet period) packs the index only when it saves, not after every build;
+   * it writes the snapshot's frames to the output it is given (see takeSnapshot).
    */
-  writeSnapshot?(snapshot: () => IndexSnapshot): void;
+  writeSnapshot?(snapshot: (out: SnapshotOutput) => void): void;
   /** The update records taken with snapshot `id` (IndexSnapshot.updatesId), if still there. */
   readUpdates?(id: string): Promise<PackedUpdates | undefined>;
   /** Called before the first get(): a persisted cache reads its entries here. */
@@ -44,17 +48,19 @@ export interface AnalysisCache {
 }
 
 /** A cache that lives as long as the index (tests, one-off CLI runs with --no-cache). */
+// The snapshot is kept as the bytes a file would hold, and read back the same way.
 export class MemoryAnalysisCache implements AnalysisCache {
   readonly entries = new Map<string, CachedAnalysis>();
-  private snapshot?: IndexSnapshot;
+  private snapshot?: Buffer;
+  private updates?: Buffer;
   async readSnapshot(): Promise<IndexSnapshot | undefined> {
-    return this.snapshot;
+    return this.snapshot && assembleSnapshot(readFrames(this.snapshot));
   }
-  writeSnapshot(snapshot: () => IndexSnapshot): void {
-    this.snapshot = snapshot();
+  writeSnapshot(snapshot: (out: SnapshotOutput) => void): void {
+    snapshot({ updates: (frames) => (this.updates = framesToBytes(frames)), index: (frames) => (this.snapshot = framesToBytes(frames)) });
   }
   async readUpdates(id: string): Promise<PackedUpdates | undefined> {
-    return this.snapshot?.updatesId === id ? this.snapshot.updates : undefined;
+    return this.updates && assembleUpdates(readFrames(this.updates), id);
   }
   get(key: string): CachedAnalysis | undefined {
     return this.entries.get(key);

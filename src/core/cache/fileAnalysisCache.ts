@@ -14,8 +14,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { AnalysisCache, CachedAnalysis } from './analysisCache';
-import type { IndexSnapshot } from './indexSnapshot';
-import type { PackedUpdates } from '../graph/inPlaceUpdate';
+import type { IndexSnapshot, SnapshotOutput } from './indexSnapshot';
+import { assembleSnapshot } from './indexSnapshot';
+import type { PackedUpdates } from '../graph/packedUpdates';
+import { assembleUpdates } from '../graph/packedUpdates';
+import type { Frame } from './frames';
+import { ByteOutput, readFrames, writeAll, writeFramesToFile } from './frames';
 
 // 5: an entry's analyses are packed bytes (see packedAnalysis.ts), not objects.
 // 6: an entry is its fields and its packed analyses side by side (see encodeEntry).
@@ -50,23 +54,22 @@ export class FileAnalysisCache implements AnalysisCache {
   /** Entries were set since the last save. */
   private dirty = false;
   private saving?: Promise<void>;
-  private snapshot?: () => IndexSnapshot;
+  private snapshot?: (out: SnapshotOutput) => void;
 
   constructor(readonly file: string) {}
 
   async readSnapshot(): Promise<IndexSnapshot | undefined> {
-    const data = await readSerialized<IndexSnapshot>(`${this.file}.snapshot`);
-    return data && typeof data.fingerprint === 'string' ? data : undefined;
+    const snap = await readFramed(`${this.file}.snapshot`, assembleSnapshot);
+    return snap && typeof snap.fingerprint === 'string' ? snap : undefined;
   }
 
-  writeSnapshot(snapshot: () => IndexSnapshot): void {
+  writeSnapshot(snapshot: (out: SnapshotOutput) => void): void {
     this.snapshot = snapshot;
   }
 
   // Missing or damaged records: the server indexes the workspace again on the first edit.
   async readUpdates(id: string): Promise<PackedUpdates | undefined> {
-    const data = await readSerialized<{ id?: string; updates?: PackedUpdates }>(`${this.file}.updates`);
-    return data?.id === id ? data.updates : undefined;
+    return readFramed(`${this.file}.updates`, (frames) => assembleUpdates(frames, id));
   }
 
   // get() is synchronous (it runs inside the column phase), so the index is read by prepare(),
@@ -125,18 +128,24 @@ export class FileAnalysisCache implements AnalysisCache {
     if (old && !same) {
       const written = [...this.used];
       this.dirty = false;
-      await writeAtomically(this.file, (tmp) => writeAnalyses(tmp, written));
+      const tmp = temporary(this.file);
+      await writeAnalyses(tmp, written);
+      await fs.promises.rename(tmp, this.file);
       this.adopt(openAnalyses(this.file), old);
     }
     if (this.snapshot) {
       // The update records go to a file of their own: a restore reads only the index (the first
-      // answers wait for it), and the records after (see LineageIndex.prepareUpdates).
-      const snap = this.snapshot();
-      const updates = snap.updates;
-      snap.updates = undefined;
-      if (updates) await writeAtomically(`${this.file}.updates`, (tmp) => fs.promises.writeFile(tmp, serialize({ id: snap.updatesId, updates })));
-      // v8 serialisation reads back several times faster than JSON for this shape of data.
-      await writeAtomically(`${this.file}.snapshot`, (tmp) => fs.promises.writeFile(tmp, serialize(snap)));
+      // answers wait for it), and the records after (see LineageIndex.prepareUpdates). Both are
+      // written in one synchronous go, so no update changes the index half-way (see frames.ts);
+      // the records first, as the snapshot names them.
+      const written: [string, string][] = [];
+      const write = (file: string) => (frames: Iterable<Frame>) => {
+        const tmp = temporary(file);
+        writeFramesToFile(tmp, frames);
+        written.push([tmp, file]);
+      };
+      this.snapshot({ updates: write(`${this.file}.updates`), index: write(`${this.file}.snapshot`) });
+      for (const [tmp, file] of written) await fs.promises.rename(tmp, file);
     }
   }
 
@@ -168,17 +177,13 @@ export class FileAnalysisCache implements AnalysisCache {
   }
 }
 
-/** Writes `file` through a temporary one renamed over it: a reader never sees half a file. */
-async function writeAtomically(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await write(tmp);
-  await fs.promises.rename(tmp, file);
-}
+/** Where `file` is written before it is renamed over it: a reader never sees half a file. */
+const temporary = (file: string) => `${file}.${process.pid}.tmp`;
 
-/** A v8-serialised file's value; undefined when it is missing, truncated or foreign. */
-async function readSerialized<T>(file: string): Promise<T | undefined> {
+/** What `assemble` makes of a file's frames; undefined when the file is missing, cut short or foreign. */
+async function readFramed<T>(file: string, assemble: (frames: Iterable<Frame>) => T): Promise<T | undefined> {
   try {
-    return deserialize(await fs.promises.readFile(file)) as T;
+    return assemble(readFrames(await fs.promises.readFile(file)));
   } catch {
     return undefined;
   }
@@ -257,40 +262,33 @@ function decodeEntry(bytes: Buffer): CachedAnalysis {
   return entry;
 }
 
-/** Writes entries in the layout openAnalyses() reads, through one reused buffer of a megabyte. */
+/**
+ * Writes entries in the layout openAnalyses() reads, through one reused buffer of a megabyte.
+ * Unlike the snapshot, the entries do not change while they are written: the process answers
+ * requests between two megabytes.
+ */
 async function writeAnalyses(file: string, entries: [string, Entry][]): Promise<void> {
   const lengths = new Uint32Array(entries.length);
-  const out = await fs.promises.open(file, 'w');
-  const chunk = Buffer.allocUnsafe(1 << 20);
-  let size = 0;
-  const flush = async () => {
-    if (size) await out.write(chunk, 0, size);
-    size = 0;
-  };
-  const put = async (part: Uint8Array) => {
-    if (size + part.length > chunk.length) await flush();
-    if (part.length > chunk.length) await out.write(part);
-    else {
-      chunk.set(part, size);
-      size += part.length;
-    }
-  };
+  const fd = fs.openSync(file, 'w');
+  const out = new ByteOutput((bytes) => writeAll(fd, bytes));
   try {
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i][1];
       const parts = isLocated(e) ? [readAt(e)] : encodeEntry(e);
+      let flushed = false;
       for (const part of parts) {
         lengths[i] += part.length;
-        await put(part);
+        flushed = out.put(part) || flushed;
       }
+      if (flushed) await new Promise((resolve) => setImmediate(resolve));
     }
     const index = serialize({ version: FORMAT, keys: entries.map(([key]) => key), lengths });
     const tail = Buffer.alloc(4);
     tail.writeUInt32LE(index.length, 0);
-    await put(index);
-    await put(tail);
-    await flush();
+    out.put(index);
+    out.put(tail);
+    out.flush();
   } finally {
-    await out.close();
+    fs.closeSync(fd);
   }
 }

@@ -1,37 +1,41 @@
 // A finished index saved whole, keyed by the workspace's content fingerprint: an unchanged
 // workspace (a re-run in CI, a reopened editor) is ready after one read instead of a re-index.
-// Edges and column references — hundreds of thousands on a large project — are stored as one
-// Int32Array of indexes into a string table: v8 writes a typed array as raw bytes, while the same
+// Edges and column references — hundreds of thousands on a large project — are stored as
+// Int32Arrays of indexes into a string table: v8 writes a typed array as raw bytes, while the same
 // data as objects with repeated id strings made an 82 MB file that took 1.6 s to read back.
+// The snapshot is written as frames (see frames.ts), each made as it is written.
 import { randomUUID } from 'node:crypto';
 import type { ColumnUsage, Confidence, Diagnostic, Location, MigrationChange } from '../model';
 import type { Asset } from '../graph/assetIndex';
 import type { ColumnReference, Edge } from '../graph/lineageGraph';
-import type { PackedUpdates } from '../graph/inPlaceUpdate';
+import type { Frame } from './frames';
+import { chunks } from './frames';
 
-// 5: with the language server's update records (see inPlaceUpdate.ts).
-export const SNAPSHOT_VERSION = 5;
+// 6: written as frames; edges and references in chunks.
+export const SNAPSHOT_VERSION = 6;
 
 export interface IndexSnapshot {
   version: number;
   fingerprint: string;
   assets: Asset[];
   strings: string[];
-  /** [from, to, times added as explicit, times added as inferred] per edge. */
-  edges: Int32Array;
-  /** Per reference: consumer, upstream, column, usage, confidence, output (-1: none), n, then n × (path, line, column). */
-  references: Int32Array;
+  /** [from, to, times added as explicit, times added as inferred] per edge; an edge is never split between chunks. */
+  edges: Int32Array[];
+  /**
+   * Per reference: consumer, upstream, column, usage, confidence, output (-1: none), n, then
+   * n × (path, line, column); a reference is never split between chunks.
+   */
+  references: Int32Array[];
   diagnostics: Diagnostic[];
   changes: [string, MigrationChange[]][];
   /** Files read beyond the fingerprinted ones, with their content hashes: checked on restore. */
   extraFiles: [string, string][];
   /**
-   * How each file and column job contributed, from an index built for in-place updates: a
-   * restored language server patches edits without indexing the workspace again first. A cache
-   * may store them apart (see readUpdates): they are not needed to answer, and read after.
+   * Names the update records taken with this snapshot, from an index built for in-place updates
+   * (see inPlaceUpdate.ts): a restored language server patches edits without indexing the
+   * workspace again first. A cache stores them apart (see readUpdates): they are not needed to
+   * answer, and are read after.
    */
-  updates?: PackedUpdates;
-  /** Names the update records taken with this snapshot. */
   updatesId?: string;
 }
 
@@ -40,11 +44,22 @@ export interface SnapshotSource {
   graph: { edges(): Edge[]; countsOf(edge: Edge): [number, number]; references: ColumnReference[] };
   diagnostics: Diagnostic[];
   changes: Map<string, MigrationChange[]>;
-  /** Whether the index has update records to pack (see packUpdates). */
-  updatable?: boolean;
-  /** The update records, with references and diagnostics given by their place in the snapshot's lists. */
-  packUpdates?(refs: Map<ColumnReference, number>, diagnostics: Map<Diagnostic, number>): PackedUpdates | undefined;
+  /**
+   * The update records' frames, naming references and diagnostics by their place in these
+   * lists; undefined when the index keeps none. Throws MissingReference when a reference an
+   * update would take back is not among them.
+   */
+  updateFrames?(references: ColumnReference[], diagnostics: Diagnostic[]): Iterable<Frame> | undefined;
 }
+
+/** Where a snapshot's two files go; each call consumes its frames before it returns. */
+export interface SnapshotOutput {
+  updates(frames: Iterable<Frame>): void;
+  index(frames: Iterable<Frame>): void;
+}
+
+/** A reference the update records name is not in the snapshot: they are not saved. */
+export class MissingReference extends Error {}
 
 export interface SnapshotTarget {
   restoreAsset(a: Asset): void;
@@ -68,50 +83,67 @@ class StringTable {
   }
 }
 
-/**
- * Integers appended to a typed array that doubles as needed. Packing into a plain array first
- * held millions of numbers as a JS array, and a copy of it, in the heap of a server that is
- * otherwise idle when it saves.
- */
-class IntWriter {
-  private data: Int32Array;
+/** Records of integers gathered into one reused array and handed on as frames of whole records. */
+class IntFrames {
+  private data = new Int32Array(1 << 16);
   private length = 0;
-  /** `expected`: the number of integers to come, as well as it is known (no doubling then). */
-  constructor(expected: number) {
-    this.data = new Int32Array(Math.max(1 << 16, expected));
+  constructor(private readonly kind: string) {}
+  /** Room for a record of `n` integers; the frame to write first when the chunk is full. */
+  *reserve(n: number): Generator<Frame> {
+    if (this.length + n > this.data.length) yield* this.flush();
+    if (n > this.data.length) this.data = new Int32Array(n);
   }
   push(n: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
     this.data[this.length++] = n;
   }
-  /** A view of what was written: v8 serialises a view's own bytes, so nothing is copied here. */
-  result(): Int32Array {
-    return this.data.subarray(0, this.length);
+  *flush(): Generator<Frame> {
+    if (this.length) yield [this.kind, this.data.subarray(0, this.length)];
+    this.length = 0;
   }
 }
 
-export function takeSnapshot(src: SnapshotSource, fingerprint: string, extraFiles: [string, string][]): IndexSnapshot {
+/**
+ * Writes the update records (when the index keeps them) and then the snapshot naming them to
+ * `out`. Records that cannot be saved leave the snapshot without them: the server indexes the
+ * workspace again on the first edit.
+ */
+export function takeSnapshot(src: SnapshotSource, fingerprint: string, extraFiles: [string, string][], out: SnapshotOutput): void {
+  let updatesId: string | undefined;
+  const frames = src.updateFrames?.(src.graph.references, src.diagnostics);
+  if (frames) {
+    const id = randomUUID();
+    try {
+      out.updates(withHead({ id }, frames));
+      updatesId = id;
+    } catch (e) {
+      if (!(e instanceof MissingReference)) throw e;
+    }
+  }
+  out.index(indexFrames(src, { version: SNAPSHOT_VERSION, fingerprint, extraFiles, updatesId }));
+}
+
+function* withHead(head: object, frames: Iterable<Frame>): Generator<Frame> {
+  yield ['head', head];
+  yield* frames;
+}
+
+function* indexFrames(src: SnapshotSource, head: Pick<IndexSnapshot, 'version' | 'fingerprint' | 'extraFiles' | 'updatesId'>): Generator<Frame> {
+  yield ['head', head];
+  for (const c of chunks(src.assets.assets, 1000)) yield ['assets', c];
   const t = new StringTable();
-  const edges = src.graph.edges();
-  const edgeData = new Int32Array(edges.length * 4);
-  edges.forEach((e, i) => {
+  const edges = new IntFrames('edges');
+  for (const e of src.graph.edges()) {
+    yield* edges.reserve(4);
     const [explicit, inferred] = src.graph.countsOf(e);
-    edgeData[i * 4] = t.id(e.from);
-    edgeData[i * 4 + 1] = t.id(e.to);
-    edgeData[i * 4 + 2] = explicit;
-    edgeData[i * 4 + 3] = inferred;
-  });
-  const references = src.graph.references;
-  // Seven integers per reference and three per location; most have one or two locations.
-  const refs = new IntWriter(references.length * 12);
-  // Only an index with update records (the language server's) numbers its references for them.
-  const refIndex = src.packUpdates && src.updatable ? new Map<ColumnReference, number>() : undefined;
-  for (const r of references) {
-    refIndex?.set(r, refIndex.size);
+    edges.push(t.id(e.from));
+    edges.push(t.id(e.to));
+    edges.push(explicit);
+    edges.push(inferred);
+  }
+  yield* edges.flush();
+  const refs = new IntFrames('references');
+  for (const r of src.graph.references) {
+    yield* refs.reserve(7 + 3 * r.locations.length);
     refs.push(t.id(r.consumer));
     refs.push(t.id(r.upstream));
     refs.push(t.id(r.column));
@@ -125,29 +157,46 @@ export function takeSnapshot(src: SnapshotSource, fingerprint: string, extraFile
       refs.push(l.column);
     }
   }
-  const updates = refIndex && src.packUpdates?.(refIndex, new Map(src.diagnostics.map((d, i) => [d, i])));
-  return {
-    version: SNAPSHOT_VERSION,
-    fingerprint,
-    assets: src.assets.assets,
-    strings: t.list,
-    edges: edgeData,
-    references: refs.result(),
-    diagnostics: src.diagnostics,
-    changes: [...src.changes],
-    extraFiles,
-    updates,
-    updatesId: updates ? randomUUID() : undefined,
-  };
+  yield* refs.flush();
+  for (const c of chunks(src.diagnostics, 1000)) yield ['diagnostics', c];
+  yield ['changes', [...src.changes]];
+  for (const c of chunks(t.list, 10_000)) yield ['strings', c];
+}
+
+/** The snapshot in `frames` (see readFrames); throws when they are not one. */
+export function assembleSnapshot(frames: Iterable<Frame>): IndexSnapshot {
+  let snap: IndexSnapshot | undefined;
+  for (const [kind, value] of frames) {
+    if (kind === 'head') {
+      snap = { ...(value as IndexSnapshot), assets: [], strings: [], edges: [], references: [], diagnostics: [], changes: [] };
+      continue;
+    }
+    if (!snap) throw new Error('a snapshot starts with its head');
+    switch (kind) {
+      case 'assets':
+      case 'strings':
+      case 'diagnostics':
+      case 'changes':
+        for (const v of value as unknown[]) (snap[kind] as unknown[]).push(v);
+        break;
+      case 'edges':
+      case 'references':
+        if (!(value instanceof Int32Array)) throw new Error(`${kind} are not integers`);
+        snap[kind].push(value);
+        break;
+      default:
+        throw new Error(`unknown snapshot frame ${kind}`);
+    }
+  }
+  if (!snap) throw new Error('an empty snapshot');
+  return snap;
 }
 
 /** Restores the index; the references come back in the snapshot's order (update records name them by it). */
 export function restoreSnapshot(snap: IndexSnapshot, into: SnapshotTarget): void {
   const s = snap.strings;
   for (const a of snap.assets) into.restoreAsset(a);
-  const e = snap.edges;
-  for (let i = 0; i < e.length; i += 4) into.addEdge(s[e[i]], s[e[i + 1]], e[i + 2] > 0 ? 'explicit' : 'inferred');
-  const r = snap.references;
+  for (const e of snap.edges) for (let i = 0; i < e.length; i += 4) into.addEdge(s[e[i]], s[e[i + 1]], e[i + 2] > 0 ? 'explicit' : 'inferred');
   // A built index shares positions: the references to one column of a file get the same found
   // positions (see identifierIndex.ts). Restored one by one they were 2.5 times as many objects
   // (1.3 million at 10,000 models, 62 MB), so equal positions, and one-position lists, are shared.
@@ -161,27 +210,29 @@ export function restoreSnapshot(snap: IndexSnapshot, into: SnapshotTarget): void
     if (!at) inPath.set(key, (at = { path: s[path], line, column }));
     return at;
   };
-  for (let i = 0; i < r.length; ) {
-    const n = r[i + 6];
-    let locations: Location[];
-    if (n === 1) {
-      const only = position(r[i + 7], r[i + 8], r[i + 9]);
-      locations = lists.get(only) ?? [only];
-      lists.set(only, locations);
-    } else {
-      locations = [];
-      for (let k = 0, at = i + 7; k < n; k++, at += 3) locations.push(position(r[at], r[at + 1], r[at + 2]));
+  for (const r of snap.references) {
+    for (let i = 0; i < r.length; ) {
+      const n = r[i + 6];
+      let locations: Location[];
+      if (n === 1) {
+        const only = position(r[i + 7], r[i + 8], r[i + 9]);
+        locations = lists.get(only) ?? [only];
+        lists.set(only, locations);
+      } else {
+        locations = [];
+        for (let k = 0, at = i + 7; k < n; k++, at += 3) locations.push(position(r[at], r[at + 1], r[at + 2]));
+      }
+      const consumer = s[r[i]];
+      const upstream = s[r[i + 1]];
+      const column = s[r[i + 2]];
+      const usage = s[r[i + 3]] as ColumnUsage;
+      const confidence = CONFIDENCE[r[i + 4]];
+      // Two literals, not a field added after (or a spread, see columnPhase.ts): every reference
+      // keeps its fields inside the object and shares its hidden class.
+      const ref: ColumnReference = r[i + 5] >= 0 ? { consumer, upstream, column, usage, confidence, outputColumn: s[r[i + 5]], locations } : { consumer, upstream, column, usage, confidence, locations };
+      into.addReference(ref);
+      i += 7 + 3 * n;
     }
-    const consumer = s[r[i]];
-    const upstream = s[r[i + 1]];
-    const column = s[r[i + 2]];
-    const usage = s[r[i + 3]] as ColumnUsage;
-    const confidence = CONFIDENCE[r[i + 4]];
-    // Two literals, not a field added after (or a spread, see columnPhase.ts): every reference
-    // keeps its fields inside the object and shares its hidden class.
-    const ref: ColumnReference = r[i + 5] >= 0 ? { consumer, upstream, column, usage, confidence, outputColumn: s[r[i + 5]], locations } : { consumer, upstream, column, usage, confidence, locations };
-    into.addReference(ref);
-    i += 7 + 3 * n;
   }
-  for (let i = 0; i < e.length; i += 4) into.setCounts(s[e[i]], s[e[i + 1]], e[i + 2], e[i + 3]);
+  for (const e of snap.edges) for (let i = 0; i < e.length; i += 4) into.setCounts(s[e[i]], s[e[i + 1]], e[i + 2], e[i + 3]);
 }

@@ -17,13 +17,13 @@ import type { Asset } from './assetIndex';
 import type { ColumnReference, LineageGraph } from './lineageGraph';
 import type { ColumnJob, ColumnPhaseContext } from './columnPhase';
 import { memoKey, resolveJob } from './columnPhase';
-import type { Effects, JobRecord, Op, ResolveMemo } from './resolveMemo';
+import type { Effects, JobRecord, ResolveMemo } from './resolveMemo';
 import { isReference, recordingEffects, signature } from './resolveMemo';
 import { EMPTY_ANALYSIS } from '../cache/packedAnalysis';
 import { projectOf, unresolvedDiagnostic } from './upstreamResolution';
 
 /** One column job as the index keeps it between builds: how to redo it, and what it did. */
-interface JobSlot {
+export interface JobSlot {
   path: string;
   ownerId?: string;
   key?: string;
@@ -35,7 +35,7 @@ interface JobSlot {
 }
 
 /** An owner's columns as the table graph left them, before any job resolved its SQL. */
-interface Base {
+export interface Base {
   columns: ColumnInfo[];
   complete: boolean;
   star: boolean;
@@ -54,23 +54,6 @@ export interface ChangedFile {
   jobs: ColumnJob[];
   /** What rendering the file's models reported (the table graph's reading reports the rest). */
   renderDiagnostics: Diagnostic[];
-}
-
-/** An UpdateState in the index snapshot: references and diagnostics by their place in its lists. */
-export interface PackedUpdates {
-  facts: FileFacts[];
-  base: [string, Base][];
-  slots: PackedSlot[];
-  cyclic: boolean;
-}
-
-type PackedOp = number | { kind: 'diagAt'; at: number } | Exclude<Op, ColumnReference>;
-
-interface PackedSlot extends Omit<JobSlot, 'record'> {
-  touched: [string, string][];
-  created: string[];
-  resolutions: [Relation, string | undefined][];
-  ops: PackedOp[];
 }
 
 export interface UpdateResult {
@@ -98,42 +81,15 @@ export class UpdateState {
     return new UpdateState(files, bases, [...records].map(([job, record]) => slotOf(job, record)), diagnostics.some((d) => d.code === 'cycle'));
   }
 
-  /**
-   * This state as the index snapshot stores it; undefined when a reference it took back is not
-   * among `refs` (it cannot be restored as the very object an update takes back).
-   */
-  pack(refs: Map<ColumnReference, number>, diagnostics: Map<Diagnostic, number>): PackedUpdates | undefined {
-    // Each owner's slots in their order (apply() resolves them so), then plain SQL's.
+  /** What the state holds, for the snapshot (see packedUpdates.ts): slots in the order apply() resolves them. */
+  contents(): { facts: FileFacts[]; base: Map<string, Base>; slots: JobSlot[]; cyclic: boolean } {
+    // Each owner's slots in their order, then plain SQL's.
     const slots = [...[...this.slotsByOwner.values()].flat(), ...[...this.slotsByPath.values()].flat().filter((s) => !s.ownerId)];
-    const packed: PackedSlot[] = [];
-    for (const slot of slots) {
-      const record = slot.record;
-      const ops: PackedOp[] = [];
-      for (const op of record.ops) {
-        if (isReference(op)) {
-          const at = refs.get(op);
-          if (at === undefined) return undefined;
-          ops.push(at);
-        } else if (op.kind === 'diag') {
-          // A diagnostic dropped as a duplicate is in no list: an update has nothing to take back.
-          const at = diagnostics.get(op.d);
-          ops.push(at === undefined ? op : { kind: 'diagAt', at });
-        } else ops.push(op);
-      }
-      const { path, ownerId, key, range, inferred, querySql } = slot;
-      packed.push({ path, ownerId, key, range, inferred, querySql, touched: [...record.touched], created: [...record.created], resolutions: record.resolutions, ops });
-    }
-    return { facts: [...this.factsByPath.values()], base: [...this.base], slots: packed, cyclic: this.cyclic };
+    return { facts: [...this.factsByPath.values()], base: this.base, slots, cyclic: this.cyclic };
   }
 
-  /** A state packed by pack(); `refs` and `diagnostics` are the restored index's, in the snapshot's order. */
-  static unpack(p: PackedUpdates, refs: ColumnReference[], diagnostics: Diagnostic[]): UpdateState {
-    const slots = p.slots.map((s): JobSlot => {
-      const record: JobRecord = { touched: new Map(s.touched), created: new Set(s.created), resolutions: s.resolutions, ops: [] };
-      for (const op of s.ops) record.ops.push(typeof op === 'number' ? refs[op] : op.kind === 'diagAt' ? { kind: 'diag', d: diagnostics[op.at] } : op);
-      return { path: s.path, ownerId: s.ownerId, key: s.key, range: s.range, inferred: s.inferred, querySql: s.querySql, record };
-    });
-    return new UpdateState(p.facts, new Map(p.base), slots, p.cyclic);
+  static fromContents(facts: FileFacts[], base: Map<string, Base>, slots: JobSlot[], cyclic: boolean): UpdateState {
+    return new UpdateState(facts, base, slots, cyclic);
   }
 
   static base(asset: Asset): Base {
