@@ -231,6 +231,10 @@ export class IndexSession {
     if (busy()) return this.collectSoon(delayMs, false);
     if (this.saveBeforeCollecting) {
       this.saveBeforeCollecting = false;
+      // Packing the index for the save takes tens of MB for a moment; on top of the garbage the
+      // build left, that was the cold session's peak. Collected first, it fits in pages the
+      // garbage held, and the collection after gives back what the save left.
+      collect(false);
       await this.save();
       if (this.disposed) return;
       if (busy()) return this.collectSoon(delayMs, false);
