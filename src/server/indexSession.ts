@@ -204,9 +204,10 @@ export class IndexSession {
    * After a full build, once no build or save is pending and nothing was edited for a second, one
    * full collection gives back what the build left (see garbageCollection.ts). It stops this
    * thread for a few tenths of a second, which should not land between keystrokes. The first
-   * build's save comes just before it, so its buffers go too. In-place updates and the requests
-   * around them make garbage too (200 MB over 55 edits and 25,000 requests at 10,000 models), which
-   * V8 keeps while the server is quiet: five quiet seconds after an update, one plain collection.
+   * build's save comes just before it, so its buffers go too (a plain collection before the save
+   * too, see collectNow). In-place updates and the requests around them make garbage too (200 MB
+   * over 55 edits and 25,000 requests at 10,000 models), which V8 keeps while the server is quiet:
+   * five quiet seconds after an update, one plain collection.
    *
    * After a full build a compacting collection follows when the first left more than a third of
    * the committed heap empty: compacting copies the live heap while holding the old pages, so for
