@@ -278,11 +278,16 @@ async function writeAnalyses(file: string, entries: [string, Entry][]): Promise<
   try {
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i][1];
-      const parts = isLocated(e) ? [readAt(e)] : encodeEntry(e);
       let flushed = false;
-      for (const part of parts) {
-        lengths[i] += part.length;
-        flushed = out.put(part) || flushed;
+      if (isLocated(e)) {
+        if (e.file.fd === undefined) throw new Error('analyses file is closed');
+        lengths[i] = e.length;
+        flushed = out.putFromFile(e.file.fd, e.offset, e.length);
+      } else {
+        for (const part of encodeEntry(e)) {
+          lengths[i] += part.length;
+          flushed = out.put(part) || flushed;
+        }
       }
       if (flushed) await new Promise((resolve) => setImmediate(resolve));
     }

@@ -31,6 +31,24 @@ export class ByteOutput {
     return flushed;
   }
 
+  /**
+   * Copies `length` bytes from `position` in the open file `fd`, read straight into the buffer:
+   * a save that copies the parse cache's 90 MB of saved entries (10,000 models) held a buffer of
+   * each until the next collection, 40 MB more for a moment.
+   */
+  putFromFile(fd: number, position: number, length: number): boolean {
+    let flushed = false;
+    while (length > 0) {
+      if (this.size === this.chunk.length) flushed = this.flush() || flushed;
+      const n = Math.min(length, this.chunk.length - this.size);
+      if (fs.readSync(fd, this.chunk, this.size, n, position) !== n) throw new Error('the file is shorter than expected');
+      this.size += n;
+      position += n;
+      length -= n;
+    }
+    return flushed;
+  }
+
   flush(): boolean {
     if (!this.size) return false;
     this.sink(this.chunk.subarray(0, this.size));
