@@ -194,7 +194,11 @@ export class IndexSession {
   async save(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    const saving = this.cache.save?.().catch((e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`));
+    const t0 = performance.now();
+    const saving = this.cache.save?.().then(
+      () => this.hooks.log(`cache saved in ${(performance.now() - t0).toFixed(0)} ms; ${memory()}`),
+      (e: unknown) => this.hooks.log(`cache not saved: ${String(e)}`),
+    );
     this.saving = saving;
     await saving;
     if (this.saving === saving) this.saving = undefined;
