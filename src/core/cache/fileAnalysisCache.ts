@@ -145,7 +145,12 @@ export class FileAnalysisCache implements AnalysisCache {
         writeFramesToFile(tmp, frames);
         written.push([tmp, file]);
       };
-      this.snapshot({ updates: write(`${this.file}.updates`), index: write(`${this.file}.snapshot`) });
+      try {
+        this.snapshot({ updates: write(`${this.file}.updates`), index: write(`${this.file}.snapshot`) });
+      } catch (e) {
+        for (const [tmp] of written) fs.rmSync(tmp, { force: true });
+        throw e;
+      }
       for (const [tmp, file] of written) await fs.promises.rename(tmp, file);
     }
   }
