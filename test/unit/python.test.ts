@@ -5,6 +5,7 @@ import type { Node as TsNode } from '@vscode/tree-sitter-wasm';
 import { initPython, parsePython, parseTreeSitter, pythonUnavailable, syntaxErrors } from '../../src/core/python/pythonParser';
 import type { PyNode } from '../../src/core/python/pythonParser';
 import { PyScopes, callArguments, callName, stringValue } from '../../src/core/python/pyValues';
+import { directStepsAvailable, dropBinding, restoreBinding, stepsFor } from '../../src/core/python/cursorSteps';
 
 function calls(root: PyNode): PyNode[] {
   return root.descendantsOfType('call').filter((n): n is PyNode => !!n);
@@ -60,9 +61,49 @@ test('syntax errors are reported with positions, and parsing never throws', asyn
 });
 
 // The readers work on a plain-object copy of tree-sitter's tree; it must answer every question
-// the readers ask exactly as web-tree-sitter's own nodes do.
-test('the copied syntax tree matches web-tree-sitter node for node', async () => {
+// the readers ask exactly as web-tree-sitter's own nodes do, whether the copy calls the binding
+// directly (the default) or goes through web-tree-sitter's public cursor (the fallback).
+for (const direct of [true, false]) {
+  test(`the copied syntax tree matches web-tree-sitter node for node (${direct ? 'direct binding calls' : 'public cursor'})`, async () => {
+    await initPython();
+    assert.ok(directStepsAvailable(), 'the runtime offers the binding calls the copy relies on');
+    if (!direct) dropBinding();
+    try {
+      sameTrees();
+    } finally {
+      restoreBinding();
+    }
+  });
+}
+
+// The direct calls move the cursor inside WebAssembly only; finish() must hand its state (the
+// stack pointer, which a deep walk reallocates, and the depth) back to web-tree-sitter's cursor
+// object, whose delete() frees that pointer.
+test('a direct walk leaves the cursor object where the walk ended', async () => {
   await initPython();
+  const tree = parseTreeSitter(`${'['.repeat(100)}1${']'.repeat(100)}\n`)!;
+  const cursor = tree.walk();
+  try {
+    const steps = stepsFor(tree, cursor, false);
+    let depth = 0;
+    // Down the nested lists: each list's first child is its `[`, the next one the inner list.
+    while (steps.firstChild()) {
+      depth++;
+      while (!steps.isNamed() && steps.nextSibling());
+    }
+    const type = tree.language.types[steps.typeId()];
+    steps.finish();
+    assert.ok(depth > 100);
+    assert.equal(cursor.currentDepth, depth);
+    assert.equal(cursor.nodeType, type);
+    assert.ok(cursor.gotoParent());
+  } finally {
+    cursor.delete();
+    tree.delete();
+  }
+});
+
+function sameTrees(): void {
   const sources = [
     [
       'from airflow import DAG',
@@ -87,6 +128,9 @@ test('the copied syntax tree matches web-tree-sitter node for node', async () =>
     '',
     '\u0000\u0001',
     ')))(((',
+    // Deep enough that the cursor's stack is reallocated during the walk (the copy must hand the
+    // moved stack back to web-tree-sitter's cursor object, which frees it).
+    `x = ${'['.repeat(300)}1${']'.repeat(300)}\ny = f(${'g('.repeat(200)}z${')'.repeat(200)})\n`,
   ];
   for (const src of sources) {
     const raw = parseTreeSitter(src)!;
@@ -112,7 +156,7 @@ test('the copied syntax tree matches web-tree-sitter node for node', async () =>
     assert.deepEqual(copy.rootNode.descendantsOfType(['call', 'identifier']).map(key), raw.rootNode.descendantsOfType(['call', 'identifier']).map(key));
     raw.delete();
   }
-});
+}
 
 function key(n: { type: string; startIndex: number; endIndex: number } | null): string | null {
   return n ? `${n.type}@${n.startIndex}-${n.endIndex}` : null;

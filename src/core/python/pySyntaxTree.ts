@@ -4,7 +4,8 @@
 // same nodes many questions, so reading the WebAssembly tree directly cost three times the parse.
 // After one copy each question is a field read, and one node is one object: nodes can be compared
 // with `===` and the copy can outlive the WebAssembly tree, which is freed at once.
-import type { Tree, TreeCursor } from '@vscode/tree-sitter-wasm';
+import type { Tree } from '@vscode/tree-sitter-wasm';
+import { stepsFor } from './cursorSteps';
 
 export interface Point {
   row: number;
@@ -123,34 +124,36 @@ export function copyTree(tree: Tree, text: string): PyNode {
   // (one wrapper object per node) are not asked.
   const errors = tree.rootNode.hasError;
   const cursor = tree.walk();
+  const c = stepsFor(tree, cursor, errors);
   let nextId = 1;
-  const add = (parent: PyNode | null, c: TreeCursor): PyNode => {
-    const typeId = c.nodeTypeId;
-    const isNamed = (namedById[typeId] ??= c.nodeIsNamed);
-    const node = new PyNode(source, nextId++, types[typeId] || 'ERROR', isNamed, errors && c.nodeIsMissing, fields[c.currentFieldId] ?? null, c.startIndex, c.endIndex, parent);
-    if (errors) node.hasError = c.currentNode.hasError;
+  const add = (parent: PyNode | null): PyNode => {
+    const typeId = c.typeId();
+    const isNamed = (namedById[typeId] ??= c.isNamed());
+    const node = new PyNode(source, nextId++, types[typeId] || 'ERROR', isNamed, errors && c.isMissing(), fields[c.fieldId()] ?? null, c.start(), c.end(), parent);
+    if (errors) node.hasError = c.hasError();
     parent?.addChild(node);
     source.nodes.push(node);
     return node;
   };
   try {
-    const root = add(null, cursor);
+    const root = add(null);
     let current = root;
     for (;;) {
-      if (cursor.gotoFirstChild()) {
-        current = add(current, cursor);
+      if (c.firstChild()) {
+        current = add(current);
         continue;
       }
       // `current` has no children left to copy; neither has its parent once it is the last child.
       for (;;) {
         current.last = nextId - 1;
-        if (cursor.gotoNextSibling()) break;
-        if (!cursor.gotoParent()) return root;
+        if (c.nextSibling()) break;
+        if (!c.parent()) return root;
         current = current.parent as PyNode;
       }
-      current = add(current.parent, cursor);
+      current = add(current.parent);
     }
   } finally {
+    c.finish();
     cursor.delete();
   }
 }

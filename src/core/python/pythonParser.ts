@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Language, Parser as TsParser, Tree } from '@vscode/tree-sitter-wasm';
 import { copyTree } from './pySyntaxTree';
+import { useBinding } from './cursorSteps';
 import type { PyNode } from './pySyntaxTree';
 
 export type { PyNode } from './pySyntaxTree';
@@ -46,7 +47,10 @@ async function load(): Promise<void> {
     if (!dir) throw new Error('tree-sitter-python.wasm not found');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ts = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm');
-    await ts.Parser.init({ locateFile: (file: string) => path.join(dir, file) });
+    // Emscripten fills this object in as the runtime's module (see cursorSteps.ts).
+    const module = { locateFile: (file: string) => path.join(dir, file) };
+    await ts.Parser.init(module);
+    useBinding(module as unknown as Record<string, unknown>);
     language = await ts.Language.load(fs.readFileSync(path.join(dir, 'tree-sitter-python.wasm')));
     parser = new ts.Parser();
     parser.setLanguage(language);
