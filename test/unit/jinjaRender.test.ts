@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { extractJinjaRefs, loadMacros, renderDbtSql, resolveSchemaName } from '../../src/core/dbt/jinjaRender';
 import type { DbtRenderContext, MacroFile } from '../../src/core/dbt/jinjaRender';
 import { compileTemplate } from '../../src/core/dbt/jinjaSource';
-import { extractFromProgram, extractFromTags } from '../../src/core/dbt/jinjaExtract';
+import { extractFromExpressionTags, extractFromProgram, extractFromTags } from '../../src/core/dbt/jinjaExtract';
 
 const MACROS: MacroFile[] = [
   {
@@ -255,7 +255,7 @@ test('extractJinjaRefs on the same inputs as the render tests', () => {
   assert.deepEqual(withDo.upstream, [{ kind: 'ref', name: 'm' }]);
 });
 
-test('expression-only templates: refs from each tag parsed alone equal those of the whole template', () => {
+test('expression and if-block templates: refs from each tag parsed alone equal those of the whole template', () => {
   const whole = (t: string) => {
     const c = compileTemplate(t);
     return c.program ? extractFromProgram(c.program, c.lines) : extractFromTags(c);
@@ -266,11 +266,34 @@ test('expression-only templates: refs from each tag parsed alone equal those of 
     "{{ config({'schema': 'marts'}) }}{{ unknown(ref('d')) }}",
     "select {{ ref('a' }} from x", // does not parse: the tolerant path, with its diagnostic
     "{{ ref('a') }}\n{{ ref('b') }", // unterminated tag
+    // if-blocks are taken tag by tag too; anything the parser would reject goes the whole way.
+    "{{ config(materialized='incremental') }}\nselect * from {{ ref('a') }}\n{% if is_incremental() %}\nwhere x > (select max(x) from {{ this }})\n{% endif %}\n",
+    "{% if ref('t') %}{{ ref('a') }}{% elif source('s', 'u') and var('v') %}\n{{ ref(x) }}{% elif y %}{% else %}{{ source('s', 't') }}{% endif %}",
+    "{%- if a -%}\n  {% if b %}{{ ref('b') }}{% else %}{% if c %}{% elif d %}{{ ref('d') }}{% endif %}{% endif %}\n{%- else -%}{{ ref(e) }}{%- endif -%}",
+    "{% if ref(my_var) %}x{% endif %}\n{{ config(alias=f()) }}{# {% if %} #}{% raw %}{% if %}{% endraw %}",
+    "{% if a %}{{ ref('a') }}", // unclosed
+    "{{ ref('a') }}{% endif %}", // stray endif
+    "{% else %}{{ ref('a') }}",
+    "{% if a %}{% else %}{% elif b %}{% endif %}", // elif after else
+    "{% if a %}{% else %}{% else %}{% endif %}",
+    "{% if a %}{% endif x %}",
+    "{% if a %}{% else x %}{% endif %}",
+    "{% if %}{% endif %}",
+    "{% if a b %}{{ ref('a') }}{% endif %}",
+    "{% elif a %}",
+    "{% if a %}{{ ref('a') }}{% endif %}{% set b = ref('b') %}{{ b }}",
+    "{% if 'x %}{% endif %}",
+    "{% if a %}{{ ref('a' }}{% endif %}",
+    "{% for r in [ref('a')] %}{% if r %}{{ r }}{% endif %}{% endfor %}",
   ];
   for (const t of templates) {
     assert.deepEqual(extractJinjaRefs(t), whole(t), t);
     assert.deepEqual(extractJinjaRefs(t), whole(t), `${t} (tags cached)`);
   }
+  // The tag-by-tag path answers exactly for the templates that parse whole with no statement
+  // besides if / elif / else / endif (and gives way for the others).
+  const answered = templates.map((t, i) => (extractFromExpressionTags(t) ? i : -1)).filter((i) => i >= 0);
+  assert.deepEqual(answered, [0, 1, 2, 5, 6, 7, 8]);
 });
 
 test('never throws on odd input', () => {

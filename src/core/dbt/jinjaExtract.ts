@@ -185,27 +185,89 @@ function tagBody(text: string): JStatement[] | null {
 }
 
 /**
- * extractFromProgram's answer for a template whose tags are all expressions, from each tag parsed
- * on its own. Between `{{ … }}` tags the parser carries no state (text becomes a string literal),
- * so the whole template parses exactly when every tag does, into the tags' trees in order, and
- * each call is reported at its tag as extractFromProgram does. Undefined for a template with
- * statements (blocks nest, so tags cannot be taken one by one) or one that does not parse: the
- * caller compiles it whole.
+ * The test of an `{% if … %}` / `{% elif … %}` tag, parsed on its own; null when it does not
+ * parse (or the tag has no test). The parser reads an if-test with the same parseExpression as a
+ * `{{ … }}` body and then expects the tag's close, so the tag's inner tokens between `{{` and
+ * `}}` parse to the very same expression node, or fail exactly when the test would.
+ */
+function ifTest(text: string, tokens: JToken[]): JStatement[] | null {
+  const key = `if-test ${text}`;
+  let body = tagBodies.get(key);
+  if (body === undefined) {
+    const inner = tokens.slice(2, -1);
+    try {
+      body = tokens.at(-1)?.type === 'CloseStatement' && inner.length ? parse([OPEN_EXPRESSION, ...inner, CLOSE_EXPRESSION]).body : null;
+    } catch {
+      body = null;
+    }
+    if (body && body.length !== 1) body = null;
+    if (tagBodies.size >= TAG_BODY_LIMIT) tagBodies.clear();
+    tagBodies.set(key, body);
+  }
+  return body;
+}
+
+const OPEN_EXPRESSION: JToken = { value: '{{', type: 'OpenExpression' };
+const CLOSE_EXPRESSION: JToken = { value: '}}', type: 'CloseExpression' };
+
+/** The statement keyword of a `{% … %}` tag, as compileTemplate reads it; undefined when it does not tokenize. */
+function statementTokens(text: string): JToken[] | undefined {
+  try {
+    return tokenizeTag(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * extractFromProgram's answer, from each tag parsed on its own, for a template whose tags are
+ * expressions and if / elif / else / endif blocks. Between `{{ … }}` tags the parser carries no
+ * state (text becomes a string literal), so such a template parses exactly when every tag does,
+ * into the tags' trees in order, and each call is reported at its tag as extractFromProgram does.
+ * An if-block adds only its test (walked first, at the `if` or `elif` tag, as extractFromProgram
+ * walks an If node's test before its branches) and the block structure, which is checked here as
+ * the parser checks it: elif and else only inside an if and before its else, endif closing one
+ * if, nothing left open, and else / endif tags with nothing in them. Undefined for any other
+ * statement (set, for, macro, … carry state or scopes) or a template that does not parse: the
+ * caller compiles it whole. About one dbt model in ten guards its incremental filter with
+ * `{% if is_incremental() %}`; compiling those whole re-scanned and re-parsed the template.
  */
 export function extractFromExpressionTags(template: string): Extraction | undefined {
   // Jinja drops a single trailing newline (as compileTemplate does), which moves no position.
   const scanned = scanSegments(template.endsWith('\n') ? template.slice(0, -1) : template);
   if (scanned.error) return undefined;
   const extractor = new Extractor();
+  // One entry per open if-block: whether its else has been seen.
+  const open: boolean[] = [];
   for (const seg of scanned.segments) {
-    if (seg.kind === 'stmt') return undefined;
+    if (seg.kind === 'stmt') {
+      const tokens = statementTokens(seg.text);
+      const keyword = tokens?.[1]?.type === 'Identifier' ? tokens[1].value : '';
+      if (!tokens) return undefined;
+      if (keyword === 'if' || keyword === 'elif') {
+        if (keyword === 'elif' && (open.length === 0 || open[open.length - 1])) return undefined;
+        const test = ifTest(seg.text, tokens);
+        if (!test) return undefined;
+        if (keyword === 'if') open.push(false);
+        extractor.at(seg.loc);
+        extractor.walk(test);
+      } else if (keyword === 'else' || keyword === 'endif') {
+        if (tokens.length !== 3 || tokens[2].type !== 'CloseStatement' || open.length === 0) return undefined;
+        if (keyword === 'endif') open.pop();
+        else if (open[open.length - 1]) return undefined;
+        else open[open.length - 1] = true;
+      } else {
+        return undefined;
+      }
+      continue;
+    }
     if (seg.kind !== 'expr') continue;
     const body = tagBody(seg.text);
     if (!body) return undefined;
     extractor.at(seg.loc);
     extractor.walk(body);
   }
-  return extractor.result;
+  return open.length === 0 ? extractor.result : undefined;
 }
 
 /**
