@@ -264,6 +264,7 @@ test('expression and if-block templates: refs from each tag parsed alone equal t
     "{{ config(materialized='view', tags=['a']) }}\nselect * from {{ ref('a') }}\njoin {{ ref('a') }}\n{{ config(materialized='table', alias='x') }}\n",
     "{# note #}\n{{- source('s', 't') -}}\n  {{ ref('pkg', 'b', v=2) }} {{ ref(var('m')) }} {{ 'x' ~ ref('c') }}",
     "{{ config({'schema': 'marts'}) }}{{ unknown(ref('d')) }}",
+    "{{ ref(source('a', 'b')) }} {{ config(alias=ref('y'), tags=['t']) }}\n{{ [ref('l1'), {'k': source('s', ref('n'))}] }}",
     "select {{ ref('a' }} from x", // does not parse: the tolerant path, with its diagnostic
     "{{ ref('a') }}\n{{ ref('b') }", // unterminated tag
     // if-blocks are taken tag by tag too; anything the parser would reject goes the whole way.
@@ -293,7 +294,7 @@ test('expression and if-block templates: refs from each tag parsed alone equal t
   // The tag-by-tag path answers exactly for the templates that parse whole with no statement
   // besides if / elif / else / endif (and gives way for the others).
   const answered = templates.map((t, i) => (extractFromExpressionTags(t) ? i : -1)).filter((i) => i >= 0);
-  assert.deepEqual(answered, [0, 1, 2, 5, 6, 7, 8]);
+  assert.deepEqual(answered, [0, 1, 2, 3, 6, 7, 8, 9]);
 });
 
 test('never throws on odd input', () => {

@@ -87,6 +87,45 @@ function objectLiteral(entries: Map<AnyNode, AnyNode>): unknown {
   return out;
 }
 
+/** Calls `visit` for every node in document order; node fields are declared in source order. */
+function forEachNode(value: unknown, visit: (node: AnyNode) => void): void {
+  if (Array.isArray(value)) {
+    for (const item of value) forEachNode(item, visit);
+  } else if (value instanceof Map) {
+    for (const [k, v] of value) {
+      forEachNode(k, visit);
+      forEachNode(v, visit);
+    }
+  } else if (value && typeof value === 'object' && typeof (value as AnyNode).type === 'string') {
+    const node = value as AnyNode;
+    visit(node);
+    for (const key of Object.keys(node)) if (key !== 'type') forEachNode(node[key], visit);
+  }
+}
+
+/** The name of a ref() / source() / config() call node; undefined for any other node. */
+function extractedCall(node: AnyNode): 'ref' | 'source' | 'config' | undefined {
+  if (node.type !== 'CallExpression') return undefined;
+  const callee = node.callee as AnyNode;
+  if (callee.type !== 'Identifier') return undefined;
+  const name = callee.value;
+  return name === 'ref' || name === 'source' || name === 'config' ? name : undefined;
+}
+
+/**
+ * The ref() / source() / config() calls of a tree in the order Extractor.walk visits them. A
+ * cached tag's calls are found once, rather than walking its whole tree (every node's keys) in
+ * each template that has the tag; the calls are still evaluated per template, so each gets its
+ * own config objects.
+ */
+function callsOf(body: JStatement[]): AnyNode[] {
+  const calls: AnyNode[] = [];
+  forEachNode(body, (node) => {
+    if (extractedCall(node)) calls.push(node);
+  });
+  return calls;
+}
+
 class Extractor {
   readonly result: Extraction = { upstream: [], config: {}, diagnostics: [] };
   private readonly seen = new Set<string>();
@@ -94,28 +133,22 @@ class Extractor {
 
   constructor(private readonly lines?: WeakMap<object, Loc>) {}
 
-  /** Visits every node in document order; node fields are declared in source order. */
+  /** Visits every node in document order (see forEachNode). */
   walk(value: unknown): void {
-    if (Array.isArray(value)) {
-      for (const item of value) this.walk(item);
-    } else if (value instanceof Map) {
-      for (const [k, v] of value) {
-        this.walk(k);
-        this.walk(v);
-      }
-    } else if (value && typeof value === 'object' && typeof (value as AnyNode).type === 'string') {
-      const node = value as AnyNode;
+    forEachNode(value, (node) => {
       this.loc = this.lines?.get(node) ?? this.loc;
       if (node.type === 'CallExpression') this.visitCall(node);
-      for (const key of Object.keys(node)) if (key !== 'type') this.walk(node[key]);
-    }
+    });
+  }
+
+  /** Visits calls found beforehand (callsOf), as walk() would on the tree they came from. */
+  visitCalls(calls: readonly AnyNode[]): void {
+    for (const call of calls) this.visitCall(call);
   }
 
   private visitCall(node: AnyNode): void {
-    const callee = node.callee as AnyNode;
-    if (callee.type !== 'Identifier') return;
-    const name = callee.value as string;
-    if (name !== 'ref' && name !== 'source' && name !== 'config') return;
+    const name = extractedCall(node);
+    if (!name) return;
     const positional: unknown[] = [];
     const kwargs: Record<string, unknown> = {};
     for (const arg of node.args as AnyNode[]) {
@@ -165,52 +198,54 @@ export function extractFromProgram(program: JProgram, lines: WeakMap<object, Loc
 // Most dbt models are SQL with `{{ … }}` tags only, and the same tags recur across models
 // (`{{ config(…) }}`, `{{ ref('orders') }}`, `{{ var('x') }}`): parsing each distinct tag once
 // and walking the cached tree took the 10,000-model benchmark's ref extraction from ~560 ms to
-// ~200 ms. Trees are only read, never changed, so one tree can serve every template.
+// ~200 ms. Only the tree's ref/source/config call nodes are kept (callsOf); they are only read,
+// never changed, so one call node can serve every template.
 const TAG_BODY_LIMIT = 50_000;
-const tagBodies = new Map<string, JStatement[] | null>();
+const tagBodies = new Map<string, AnyNode[] | null>();
 
 /**
- * The statements one `{{ … }}` tag parses to on its own; null when it does not parse. The tag is
+ * The calls (callsOf) of the statements one `{{ … }}` tag parses to on its own; null when it does
+ * not parse. The tag is
  * lexed with the engine's tokenize() itself, not through tokenizeTag's cache: this cache already
  * keeps the tree, and most `{{ ref('…') }}` tags are met once or twice, so that cache would only
  * have copied and kept a token list per tag (the cold pass over the bench's 10,000 models took
  * ~70 ms longer with it).
  */
-function tagBody(text: string): JStatement[] | null {
-  let body = tagBodies.get(text);
-  if (body === undefined) {
+function tagCalls(text: string): AnyNode[] | null {
+  let calls = tagBodies.get(text);
+  if (calls === undefined) {
     try {
-      body = parse(tokenize(text)).body;
+      calls = callsOf(parse(tokenize(text)).body);
     } catch {
-      body = null;
+      calls = null;
     }
     if (tagBodies.size >= TAG_BODY_LIMIT) tagBodies.clear();
-    tagBodies.set(text, body);
+    tagBodies.set(text, calls);
   }
-  return body;
+  return calls;
 }
 
 /**
- * The test of an `{% if … %}` / `{% elif … %}` tag, parsed on its own; null when it does not
+ * The calls of the test of an `{% if … %}` / `{% elif … %}` tag, parsed on its own; null when it does not
  * parse (or the tag has no test). The parser reads an if-test with the same parseExpression as a
  * `{{ … }}` body and then expects the tag's close, so the tag's inner tokens between `{{` and
  * `}}` parse to the very same expression node, or fail exactly when the test would.
  */
-function ifTest(text: string, tokens: JToken[]): JStatement[] | null {
+function ifTestCalls(text: string, tokens: JToken[]): AnyNode[] | null {
   const key = `if-test ${text}`;
-  let body = tagBodies.get(key);
-  if (body === undefined) {
+  let calls = tagBodies.get(key);
+  if (calls === undefined) {
     const inner = tokens.slice(2, -1);
     try {
-      body = tokens.at(-1)?.type === 'CloseStatement' && inner.length ? parse([OPEN_EXPRESSION, ...inner, CLOSE_EXPRESSION]).body : null;
+      const body = tokens.at(-1)?.type === 'CloseStatement' && inner.length ? parse([OPEN_EXPRESSION, ...inner, CLOSE_EXPRESSION]).body : [];
+      calls = body.length === 1 ? callsOf(body) : null;
     } catch {
-      body = null;
+      calls = null;
     }
-    if (body && body.length !== 1) body = null;
     if (tagBodies.size >= TAG_BODY_LIMIT) tagBodies.clear();
-    tagBodies.set(key, body);
+    tagBodies.set(key, calls);
   }
-  return body;
+  return calls;
 }
 
 const OPEN_EXPRESSION: JToken = { value: '{{', type: 'OpenExpression' };
@@ -252,11 +287,11 @@ export function extractFromExpressionTags(template: string): Extraction | undefi
       if (!tokens) return undefined;
       if (keyword === 'if' || keyword === 'elif') {
         if (keyword === 'elif' && (open.length === 0 || open[open.length - 1])) return undefined;
-        const test = ifTest(seg.text, tokens);
+        const test = ifTestCalls(seg.text, tokens);
         if (!test) return undefined;
         if (keyword === 'if') open.push(false);
         extractor.at(seg.loc);
-        extractor.walk(test);
+        extractor.visitCalls(test);
       } else if (keyword === 'else' || keyword === 'endif') {
         if (tokens.length !== 3 || tokens[2].type !== 'CloseStatement' || open.length === 0) return undefined;
         if (keyword === 'endif') open.pop();
@@ -268,10 +303,10 @@ export function extractFromExpressionTags(template: string): Extraction | undefi
       continue;
     }
     if (seg.kind !== 'expr') continue;
-    const body = tagBody(seg.text);
-    if (!body) return undefined;
+    const calls = tagCalls(seg.text);
+    if (!calls) return undefined;
     extractor.at(seg.loc);
-    extractor.walk(body);
+    extractor.visitCalls(calls);
   }
   return open.length === 0 ? extractor.result : undefined;
 }
