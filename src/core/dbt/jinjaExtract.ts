@@ -6,6 +6,7 @@ import type { UpstreamRef } from '../model';
 import type { CompiledTemplate, JProgram, JStatement, JToken, Loc, TagInfo } from './jinjaSource';
 import { tokenizeTag } from './jinjaSource';
 import { scanSegments } from './jinjaSegments';
+import { readCallTag } from './jinjaCallTag';
 
 export interface JinjaDiagnostic {
   line: number;
@@ -205,8 +206,8 @@ const tagBodies = new Map<string, AnyNode[] | null>();
 
 /**
  * The calls (callsOf) of the statements one `{{ … }}` tag parses to on its own; null when it does
- * not parse. The tag is
- * lexed with the engine's tokenize() itself, not through tokenizeTag's cache: this cache already
+ * not parse. A tag in readCallTag's grammar (most of them) is read straight into its node; any
+ * other is lexed with the engine's tokenize() itself, not through tokenizeTag's cache: this cache already
  * keeps the tree, and most `{{ ref('…') }}` tags are met once or twice, so that cache would only
  * have copied and kept a token list per tag (the cold pass over the bench's 10,000 models took
  * ~70 ms longer with it).
@@ -214,15 +215,23 @@ const tagBodies = new Map<string, AnyNode[] | null>();
 function tagCalls(text: string): AnyNode[] | null {
   let calls = tagBodies.get(text);
   if (calls === undefined) {
-    try {
-      calls = callsOf(parse(tokenize(text)).body);
-    } catch {
-      calls = null;
-    }
+    // Most tags are `{{ name(literals) }}`, read directly into the node the engine would build.
+    const simple = readCallTag(text);
+    if (simple) calls = extractedCall(simple) ? [simple] : [];
+    else calls = engineTagCalls(text);
     if (tagBodies.size >= TAG_BODY_LIMIT) tagBodies.clear();
     tagBodies.set(text, calls);
   }
   return calls;
+}
+
+/** The calls of one `{{ … }}` tag lexed and parsed by the engine; null when it does not parse. */
+export function engineTagCalls(text: string): AnyNode[] | null {
+  try {
+    return callsOf(parse(tokenize(text)).body);
+  } catch {
+    return null;
+  }
 }
 
 /**
