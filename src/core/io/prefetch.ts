@@ -1,7 +1,7 @@
 // Reads every file the readers may need once, concurrently, before indexing: a sequential await
 // per file cost ~1.5 s on 10,000 files. The texts also give the workspace's content fingerprint,
 // which decides whether a saved index snapshot can be reused.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { WorkspaceFileSystem } from './fileSystem';
 
 /**
@@ -52,9 +52,11 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   /** A hash of every relevant file's path and content, plus whatever else decides the index. */
   fingerprint(extra: string): string {
     if (!this.hashes.size) for (const [path, text] of this.texts) this.hashes.set(path, text === undefined ? `<${this.sizes.get(path)}>` : contentHash(text));
-    const h = createHash('sha1').update(extra);
-    for (const path of [...this.hashes.keys()].sort()) h.update('\0').update(path).update('\0').update(this.hashes.get(path)!);
-    return h.digest('base64url');
+    // One string hashed at once: the same bytes as an update() per piece (four per file), which
+    // each crossed into the binding (~45,000 calls for the bench's workspace).
+    const parts = [extra];
+    for (const path of [...this.hashes.keys()].sort()) parts.push('\0', path, '\0', this.hashes.get(path)!);
+    return crypto.createHash('sha1').update(parts.join('')).digest('base64url');
   }
 
   /** A prefetched file now holds `text` (an in-place update read it again). */
@@ -97,6 +99,11 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   }
 }
 
+// crypto.hash (node ≥ 20.12) hashes in one call, without a Hash object per file: ~25% less time
+// for the bench's 12,000 files; the digest is the same.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+
 function contentHash(text: string | undefined): string {
-  return text === undefined ? '-' : createHash('sha1').update(text).digest('base64url');
+  if (text === undefined) return '-';
+  return oneShot ? oneShot('sha1', text, 'base64url') : crypto.createHash('sha1').update(text).digest('base64url');
 }
