@@ -43,12 +43,24 @@ function lineStartsOf(text: string): number[] {
 // Most nodes are leaves; they share one empty list rather than each allocating its own.
 const NO_CHILDREN: readonly PyNode[] = Object.freeze([]);
 
-/** One syntax node, with the subset of web-tree-sitter's Node API the readers use. */
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
+
+// Children lists are collected here and copied out at their exact length: a list grown by push()
+// from one element keeps room for 17, and most parents have two or three children. Its entries
+// are cleared after each use, so it holds no tree alive.
+const scratch: PyNode[] = [];
+
+/**
+ * One syntax node, with the subset of web-tree-sitter's Node API the readers use. A file has a
+ * few hundred nodes and the bench's 2,000 files 460,000, all made in one pass and dropped after
+ * the file is read, so the node is kept small: the three flags share one number, and a children
+ * list is made only when asked for (from the preorder list, where a node's children follow it).
+ */
 export class PyNode {
-  private kids = NO_CHILDREN as PyNode[];
-  /** tree-sitter's hasError: the node is, or contains, a syntax error. */
-  hasError = false;
-  private named?: PyNode[];
+  private kids?: readonly PyNode[];
+  private named?: readonly PyNode[];
   /** The id of this node's last descendant (its own id for a leaf): its subtree is ids id..last. */
   last: number;
 
@@ -57,8 +69,8 @@ export class PyNode {
     /** Unique within the tree (preorder number, from 1). */
     readonly id: number,
     readonly type: string,
-    readonly isNamed: boolean,
-    readonly isMissing: boolean,
+    /** NAMED | MISSING | HAS_ERROR. */
+    private flags: number,
     /** The field this node fills in its parent (`function`, `arguments`, …), if any. */
     readonly field: string | null,
     readonly startIndex: number,
@@ -68,14 +80,39 @@ export class PyNode {
     this.last = id;
   }
 
-  get children(): readonly PyNode[] {
-    return this.kids;
+  get isNamed(): boolean {
+    return (this.flags & NAMED) !== 0;
+  }
+
+  get isMissing(): boolean {
+    return (this.flags & MISSING) !== 0;
+  }
+
+  /** tree-sitter's hasError: the node is, or contains, a syntax error. */
+  get hasError(): boolean {
+    return (this.flags & HAS_ERROR) !== 0;
   }
 
   /** Used by copyTree only. */
-  addChild(node: PyNode): void {
-    if (this.kids === NO_CHILDREN) this.kids = [node];
-    else this.kids.push(node);
+  markError(): void {
+    this.flags |= HAS_ERROR;
+  }
+
+  /** The first child is the next node in preorder; each next sibling follows the last descendant of the one before. */
+  get children(): readonly PyNode[] {
+    // Kept this small so it inlines where the readers loop over children.
+    return this.kids ?? this.listChildren();
+  }
+
+  private listChildren(): readonly PyNode[] {
+    if (this.last === this.id) return (this.kids = NO_CHILDREN);
+    const nodes = this.source.nodes;
+    let n = 0;
+    for (let i = this.id; i < this.last; i = nodes[i].last) scratch[n++] = nodes[i];
+    const kids = scratch.slice(0, n);
+    // Emptied by hand: setting `length = 0` would drop its storage, which the next list regrows.
+    for (let i = 0; i < n; i++) scratch[i] = undefined as unknown as PyNode;
+    return (this.kids = kids);
   }
 
   get text(): string {
@@ -87,11 +124,16 @@ export class PyNode {
   }
 
   get namedChildren(): PyNode[] {
-    return (this.named ??= this.kids.every((c) => c.isNamed) ? this.kids : this.kids.filter((c) => c.isNamed));
+    if (this.named) return this.named as PyNode[];
+    const kids = this.children;
+    let all = true;
+    for (let i = 0; i < kids.length; i++) if (!kids[i].isNamed) all = false;
+    return (this.named = all ? kids : kids.filter((c) => c.isNamed)) as PyNode[];
   }
 
   childForFieldName(name: string): PyNode | null {
-    for (const c of this.kids) if (c.field === name) return c;
+    const kids = this.children;
+    for (let i = 0; i < kids.length; i++) if (kids[i].field === name) return kids[i];
     return null;
   }
 
@@ -129,9 +171,9 @@ export function copyTree(tree: Tree, text: string): PyNode {
   const add = (parent: PyNode | null): PyNode => {
     const typeId = c.typeId();
     const isNamed = (namedById[typeId] ??= c.isNamed());
-    const node = new PyNode(source, nextId++, types[typeId] || 'ERROR', isNamed, errors && c.isMissing(), fields[c.fieldId()] ?? null, c.start(), c.end(), parent);
-    if (errors) node.hasError = c.hasError();
-    parent?.addChild(node);
+    const flags = (isNamed ? NAMED : 0) | (errors && c.isMissing() ? MISSING : 0);
+    const node = new PyNode(source, nextId++, types[typeId] || 'ERROR', flags, fields[c.fieldId()] ?? null, c.start(), c.end(), parent);
+    if (errors && c.hasError()) node.markError();
     source.nodes.push(node);
     return node;
   };
