@@ -88,8 +88,13 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
   const dagId = `dag:${dag.dagId}`;
   const loc = (n: PyNode): Location => ({ path, ...positionOf(n) });
   const upstream: UpstreamRef[] = [];
+  const upstreamKeys = new Set<string>();
   const addUp = (u: UpstreamRef) => {
-    if (!upstream.some((x) => JSON.stringify(x) === JSON.stringify(u))) upstream.push(u);
+    const key = JSON.stringify(u);
+    if (!upstreamKeys.has(key)) {
+      upstreamKeys.add(key);
+      upstream.push(u);
+    }
   };
   const meta: Record<string, unknown> = {};
   const sqlRanges: { start: number; end: number }[] = [];
@@ -163,9 +168,14 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
   for (const d of outlets) addOutlet(d, dagId, rc);
 }
 
-/** Tables the SQL reads (token-level, for the table graph; columns come in the column phase). */
-function sqlReads(sql: string): UpstreamRef[] {
-  const refs = splitStatements(sql).flatMap((st) => scanTableReferences(st.text, st.start));
+/**
+ * Tables the SQL reads (token-level, for the table graph; columns come in the column phase).
+ * Without a `;` anywhere the text is one statement, and scanning the whole text finds what
+ * scanning it from its first token does (the tokens and offsets are the same), so it is
+ * tokenized once rather than twice; `split` forces the statement-by-statement path (tests).
+ */
+export function sqlReads(sql: string, split = sql.includes(';')): UpstreamRef[] {
+  const refs = split ? splitStatements(sql).flatMap((st) => scanTableReferences(st.text, st.start)) : scanTableReferences(sql, 0);
   const written = new Set(refs.filter((r) => r.role === 'write').map((r) => relationKey(r.relation)));
   return refs.filter((r) => r.role === 'read' && !written.has(relationKey(r.relation))).map((r) => ({ kind: 'relation', relation: r.relation }));
 }

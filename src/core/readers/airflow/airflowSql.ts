@@ -105,7 +105,9 @@ export function dictPath(node: PyNode | undefined, keys: string[], scopes: PySco
  */
 export function pathValue(node: PyNode | null | undefined, scopes: PyScopes, dagDir: string, depth = 0): PyString | undefined {
   if (!node || depth > 8) return undefined;
-  const text = node.text.replace(/\s+/g, '');
+  // The pattern's text starts with `os`, `Path` or `pathlib`: other nodes (a SQL string above all)
+  // are not copied without their whitespace just to fail it.
+  const text = /^\s*[oPp]/.test(node.text) ? node.text.replace(/\s+/g, '') : '';
   if (/^(os\.path\.dirname\((os\.path\.(abspath|realpath)\()?__file__\)?\)|(pathlib\.)?Path\(__file__\)(\.(resolve|absolute)\(\))?\.parent)$/.test(text)) return { value: dagDir || '.', viaVariable: false };
   if (node.type === 'identifier') {
     const bound = scopes.lookup(node.text, node);
@@ -196,29 +198,39 @@ export function neutralizeJinja(sql: string, params: Map<string, string> = new M
   let out = '';
   let quoted = false;
   let i = 0;
+  // Text outside tags is copied a run at a time (from `kept` to the next tag) rather than one
+  // character at a time, which made a string object per character.
+  let kept = 0;
   while (i < sql.length) {
-    const two = sql.slice(i, i + 2);
-    if (two === '{{' || two === '{%' || two === '{#') {
-      const close = two === '{{' ? '}}' : two === '{%' ? '%}' : '#}';
+    const c = sql.charCodeAt(i);
+    const next = sql.charCodeAt(i + 1);
+    if (c === OPEN_BRACE && (next === OPEN_BRACE || next === PERCENT || next === HASH)) {
+      const close = next === OPEN_BRACE ? '}}' : next === PERCENT ? '%}' : '#}';
       const end = sql.indexOf(close, i + 2);
       const stop = end < 0 ? sql.length : end + 2;
       const tag = sql.slice(i, stop);
-      out += two === '{{' && !tag.includes('\n') ? expression(tag, quoted, params) : tag.replace(/[^\n]/g, ' ');
-      i = stop;
+      out += sql.slice(kept, i);
+      out += next === OPEN_BRACE && !tag.includes('\n') ? expression(tag, quoted, params) : tag.replace(/[^\n]/g, ' ');
+      i = kept = stop;
       continue;
     }
-    if (!quoted && two === '--') {
+    if (!quoted && c === DASH && next === DASH) {
+      // A comment is kept as written; quotes in it open nothing.
       const nl = sql.indexOf('\n', i);
-      const stop = nl < 0 ? sql.length : nl;
-      out += sql.slice(i, stop);
-      i = stop;
+      i = nl < 0 ? sql.length : nl;
       continue;
     }
-    if (sql[i] === "'") quoted = !quoted;
-    out += sql[i++];
+    if (c === QUOTE) quoted = !quoted;
+    i++;
   }
-  return out;
+  return out + sql.slice(kept);
 }
+
+const OPEN_BRACE = 0x7b;
+const PERCENT = 0x25;
+const HASH = 0x23;
+const DASH = 0x2d;
+const QUOTE = 0x27;
 
 function expression(tag: string, quoted: boolean, params: Map<string, string>): string {
   const len = tag.length;
