@@ -115,6 +115,11 @@ export class PyNode {
     return (this.kids = kids);
   }
 
+  /** Every node of the tree in preorder: node `id` is at index `id - 1`, its subtree up to index `last - 1`. */
+  get treeNodes(): readonly PyNode[] {
+    return this.source.nodes;
+  }
+
   get text(): string {
     return this.source.text.slice(this.startIndex, this.endIndex);
   }

@@ -15,26 +15,33 @@ export class PyScopes {
   private readonly scopes = new Map<number, Map<string, PyNode>>();
 
   constructor(root: PyNode) {
-    this.collect(root, root.id);
+    this.collect(root);
   }
 
-  // Visits every node of the file, so it reads `children` by index rather than `namedChildren`
-  // through an iterator: that allocated a filtered list per node and an iterator per call.
-  private collect(node: PyNode, scopeId: number): void {
-    const kids = node.children;
-    for (let i = 0; i < kids.length; i++) {
-      const child = kids[i];
-      if (!child.isNamed) continue;
-      if (child.type === 'function_definition') {
-        this.collect(child, child.id);
+  /**
+   * Bindings in preorder, which is the order a walk down the children finds them in: each
+   * assignment to a name in the innermost function around it (or the module); class bodies and
+   * unnamed nodes are skipped whole. It reads the tree's preorder list rather than each node's
+   * children, so it makes no children lists (most nodes are never asked for theirs otherwise).
+   */
+  private collect(root: PyNode): void {
+    const nodes = root.treeNodes;
+    // The functions around the current node, innermost last, as [id, last] pairs.
+    const scopes: number[] = [root.id, root.last];
+    for (let i = root.id; i < root.last; ) {
+      const node = nodes[i];
+      while (node.id > scopes[scopes.length - 1]) scopes.length -= 2;
+      if (!node.isNamed || node.type === 'class_definition') {
+        i = node.last; // past its subtree
         continue;
       }
-      if (child.type === 'assignment') {
-        const left = child.childForFieldName('left');
-        const right = child.childForFieldName('right');
-        if (left?.type === 'identifier' && right) this.bind(scopeId, left.text, right);
+      if (node.type === 'function_definition') scopes.push(node.id, node.last);
+      else if (node.type === 'assignment') {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (left?.type === 'identifier' && right) this.bind(scopes[scopes.length - 2], left.text, right);
       }
-      if (child.type !== 'class_definition') this.collect(child, scopeId);
+      i++;
     }
   }
 

@@ -38,6 +38,12 @@ export interface SparkSql {
 const BUILDER_METHODS = new Set(['appName', 'master', 'config', 'enableHiveSupport', 'remote']);
 const SESSION_ATTRIBUTES = new Set(['spark', 'spark_session', 'sparkSession']);
 
+/** A call's positional argument `i`, else its keyword argument `kw`. */
+function argument(call: PyNode, i: number, kw: string): PyNode | undefined {
+  const { positional, keywords } = callArguments(call);
+  return positional[i] ?? keywords.get(kw);
+}
+
 export class SparkEvaluator implements OpsContext {
   readonly reads: UpstreamRef[] = [];
   readonly writes: SparkWrite[] = [];
@@ -157,22 +163,24 @@ export class SparkEvaluator implements OpsContext {
     const recvNode = fn.childForFieldName('object');
     const method = fn.childForFieldName('attribute')?.text ?? '';
     const recv = recvNode ? this.value(recvNode) : undefined;
-    const { positional, keywords } = callArguments(call);
-    const arg = (i: number, kw?: string) => positional[i] ?? (kw ? keywords.get(kw) : undefined);
+    // Arguments are read only where this method needs them: most calls have no Spark receiver,
+    // and readers, writers and frame methods read them themselves.
     switch (recv?.kind) {
       case 'sessionClass':
         if (method === 'getActiveSession' || method === 'active') return this.built();
         return undefined;
-      case 'builder':
-        if (method === 'appName' && arg(0, 'name')) {
-          const s = stringValue(arg(0, 'name'), this.scopes);
+      case 'builder': {
+        const name = method === 'appName' ? argument(call, 0, 'name') : undefined;
+        if (name) {
+          const s = stringValue(name, this.scopes);
           if (s) this.appName = { value: s.value, node: call };
         }
         if (method === 'getOrCreate' || method === 'create') return this.built();
         return BUILDER_METHODS.has(method) ? recv : undefined;
+      }
       case 'session':
-        if (method === 'table') return this.readTable(arg(0, 'tableName'));
-        if (method === 'sql') return this.sql(arg(0, 'sqlQuery'));
+        if (method === 'table') return this.readTable(argument(call, 0, 'tableName'));
+        if (method === 'sql') return this.sql(argument(call, 0, 'sqlQuery'));
         if (method === 'createDataFrame' || method === 'range') return { kind: 'frame', frame: newFrame() };
         if (method === 'newSession') return recv;
         return undefined;
@@ -182,7 +190,7 @@ export class SparkEvaluator implements OpsContext {
         return writerMethod(this, recv, method, call);
       case 'frame':
         if (method === 'writeTo') {
-          const t = stringValue(arg(0, 'table'), this.scopes);
+          const t = stringValue(argument(call, 0, 'table'), this.scopes);
           if (t) this.writes.push({ target: { kind: 'relation', relation: tableRelation(t.value) }, frame: recv.frame, location: this.at(call) });
           return undefined;
         }
