@@ -15,8 +15,8 @@ export interface Point {
 /** The text a tree was parsed from, with line starts for positions (computed on first use). */
 class PySource {
   private lineStarts?: number[];
-  /** Every node of the tree in preorder: node `id` is at index `id - 1`. */
-  readonly nodes: PyNode[] = [];
+  /** Every node of the tree in preorder: node `id` is at index `id - 1` (set when the copy is done). */
+  nodes: PyNode[] = [];
 
   constructor(readonly text: string) {}
 
@@ -159,6 +159,12 @@ export class PyNode {
   }
 }
 
+// The preorder list is built here and copied out at its exact length: pushed from empty, a list
+// of n nodes allocates about 3n slots on the way. Cleared after each copy (and dropped after a
+// large one), so it holds no tree alive.
+const building: PyNode[] = [];
+const KEEP_BUILDING = 1 << 16;
+
 // Whether a node is named depends only on its type id (aliases have ids of their own), so each
 // id of the one grammar used (Python) is asked once per thread rather than once per node.
 const namedById: boolean[] = [];
@@ -179,7 +185,7 @@ export function copyTree(tree: Tree, text: string): PyNode {
     const flags = (isNamed ? NAMED : 0) | (errors && c.isMissing() ? MISSING : 0);
     const node = new PyNode(source, nextId++, types[typeId] || 'ERROR', flags, fields[c.fieldId()] ?? null, c.start(), c.end(), parent);
     if (errors && c.hasError()) node.markError();
-    source.nodes.push(node);
+    building[nextId - 2] = node;
     return node;
   };
   try {
@@ -194,7 +200,10 @@ export function copyTree(tree: Tree, text: string): PyNode {
       for (;;) {
         current.last = nextId - 1;
         if (c.nextSibling()) break;
-        if (!c.parent()) return root;
+        if (!c.parent()) {
+          source.nodes = building.slice(0, nextId - 1);
+          return root;
+        }
         current = current.parent as PyNode;
       }
       current = add(current.parent);
@@ -202,5 +211,7 @@ export function copyTree(tree: Tree, text: string): PyNode {
   } finally {
     c.finish();
     cursor.delete();
+    if (building.length > KEEP_BUILDING) building.length = 0;
+    else building.fill(undefined as unknown as PyNode, 0, nextId - 1);
   }
 }
