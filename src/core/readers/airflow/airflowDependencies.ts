@@ -21,15 +21,15 @@ export function taskDependencies(root: PyNode, found: DagDiscovery, scopes: PySc
       continue;
     }
     const name = callName(n);
-    const args = callArguments(n).positional;
+    // Arguments are read for the calls that wire tasks only, not for every call in the file.
     const fn = n.childForFieldName('function');
     if (fn?.type === 'attribute' && /^set_(up|down)stream$/.test(fn.childForFieldName('attribute')?.text ?? '')) {
       const self = ev.eval(fn.childForFieldName('object'));
-      const others = args.flatMap((a) => ev.eval(a));
+      const others = callArguments(n).positional.flatMap((a) => ev.eval(a));
       if (name.endsWith('set_downstream')) ev.link(self, others);
       else ev.link(others, self);
     } else if (/(^|\.)chain$/.test(name)) {
-      const items = args.map((a) => ({ node: a, ends: ev.eval(a) }));
+      const items = callArguments(n).positional.map((a) => ({ node: a, ends: ev.eval(a) }));
       for (let i = 1; i < items.length; i++) {
         const [a, b] = [items[i - 1], items[i]];
         // chain() pairs two lists of the same length element by element.
@@ -37,7 +37,7 @@ export function taskDependencies(root: PyNode, found: DagDiscovery, scopes: PySc
         else ev.link(a.ends, b.ends);
       }
     } else if (/(^|\.)chain_linear$/.test(name)) {
-      const items = args.map((a) => ev.eval(a));
+      const items = callArguments(n).positional.map((a) => ev.eval(a));
       for (let i = 1; i < items.length; i++) ev.link(items[i - 1], items[i]);
     } else if (/(^|\.)cross_downstream$/.test(name)) {
       const { positional, keywords } = callArguments(n);
