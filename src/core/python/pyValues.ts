@@ -127,6 +127,8 @@ function stringLiteral(node: PyNode, scopes: PyScopes, depth: number): PyString 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
 
 function unescape(text: string): string {
+  // Most string parts have no escape: skip the pattern's scan and callback set-up for them.
+  if (!text.includes('\\')) return text;
   return text.replace(/\\(.)/gs, (m, c: string) => ESCAPES[c] ?? m);
 }
 

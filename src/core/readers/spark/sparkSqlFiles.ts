@@ -12,8 +12,19 @@ export interface SqlFiles {
   fileOf(node: PyNode): { path: string; text: string } | undefined;
 }
 
-const OPENERS = new Set(['open', 'io.open', 'codecs.open', 'Path', 'pathlib.Path']);
+export const OPENERS = new Set(['open', 'io.open', 'codecs.open', 'Path', 'pathlib.Path']);
 const READERS = new Set(['read', 'read_text']);
+
+/**
+ * `OPENERS.has(callName(call))`, with the dotted name built only when its last part is `open` or
+ * `Path`, as every opener's is (a name ending in a call, `f()`, is never one): this is asked of
+ * every call in a job, and building the name of each was most of the search's time.
+ */
+export function isOpener(call: PyNode): boolean {
+  const fn = call.childForFieldName('function');
+  const last = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  return (last === 'open' || last === 'Path') && OPENERS.has(callName(call));
+}
 
 export async function findSqlFiles(root: PyNode, scopes: PyScopes, path: string, readFile: (p: string) => Promise<string | undefined>): Promise<SqlFiles> {
   const dir = posix.dirname(normalizePath(path));
@@ -24,7 +35,7 @@ export async function findSqlFiles(root: PyNode, scopes: PyScopes, path: string,
     // `open(p)` and `Path(p)`, or `<path object>.read_text()` where the path is built elsewhere.
     const fn = call.childForFieldName('function');
     const reads = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'read_text' ? fn.childForFieldName('object') : null;
-    const arg = reads ?? (OPENERS.has(callName(call)) ? callArguments(call).positional[0] : undefined);
+    const arg = reads ?? (isOpener(call) ? callArguments(call).positional[0] : undefined);
     const p = arg && pathValue(arg, scopes, dir === '.' ? '' : dir, 0);
     if (!p || !/\.sql$/i.test(p)) continue;
     const candidates = isUri(p) || p.startsWith('/') ? [p] : [normalizePath(p), normalizePath(p, dir === '.' ? '' : dir)];
