@@ -47,8 +47,10 @@ export interface AnalysisCache {
   close?(): Promise<void>;
 }
 
-/** A cache that lives as long as the index (tests, one-off CLI runs with --no-cache). */
-// The snapshot is kept as the bytes a file would hold, and read back the same way.
+/**
+ * A cache that lives as long as the index (tests, one-off CLI runs with --no-cache). The snapshot
+ * is kept as the bytes a file would hold, and read back the same way.
+ */
 export class MemoryAnalysisCache implements AnalysisCache {
   readonly entries = new Map<string, CachedAnalysis>();
   private snapshot?: Buffer;

@@ -195,11 +195,16 @@ async function readFramed<T>(file: string, assemble: (frames: Iterable<Frame>) =
   }
 }
 
+function fdOf(file: OpenFile): number {
+  if (file.fd === undefined) throw new Error('analyses file is closed');
+  return file.fd;
+}
+
 /** The entry's bytes, read from their place in the file. */
 function readAt(at: Located): Buffer {
-  if (at.file.fd === undefined) throw new Error('analyses file is closed');
+  const fd = fdOf(at.file);
   const buf = Buffer.allocUnsafe(at.length);
-  if (fs.readSync(at.file.fd, buf, 0, at.length, at.offset) !== at.length) throw new Error('analyses file is shorter than its index');
+  if (fs.readSync(fd, buf, 0, at.length, at.offset) !== at.length) throw new Error('analyses file is shorter than its index');
   return buf;
 }
 
@@ -285,9 +290,8 @@ async function writeAnalyses(file: string, entries: [string, Entry][]): Promise<
       const e = entries[i][1];
       let flushed = false;
       if (isLocated(e)) {
-        if (e.file.fd === undefined) throw new Error('analyses file is closed');
         lengths[i] = e.length;
-        flushed = out.putFromFile(e.file.fd, e.offset, e.length);
+        flushed = out.putFromFile(fdOf(e.file), e.offset, e.length);
       } else {
         for (const part of encodeEntry(e)) {
           lengths[i] += part.length;

@@ -213,14 +213,21 @@ const tagBodies = new Map<string, AnyNode[] | null>();
  * ~70 ms longer with it).
  */
 function tagCalls(text: string): AnyNode[] | null {
-  let calls = tagBodies.get(text);
-  if (calls === undefined) {
+  return cachedCalls(text, () => {
     // Most tags are `{{ name(literals) }}`, read directly into the node the engine would build.
     const simple = readCallTag(text);
-    if (simple) calls = extractedCall(simple) ? [simple] : [];
-    else calls = engineTagCalls(text);
+    if (simple) return extractedCall(simple) ? [simple] : [];
+    return engineTagCalls(text);
+  });
+}
+
+/** The calls cached under `key`, found by `find` the first time. */
+function cachedCalls(key: string, find: () => AnyNode[] | null): AnyNode[] | null {
+  let calls = tagBodies.get(key);
+  if (calls === undefined) {
+    calls = find();
     if (tagBodies.size >= TAG_BODY_LIMIT) tagBodies.clear();
-    tagBodies.set(text, calls);
+    tagBodies.set(key, calls);
   }
   return calls;
 }
@@ -241,26 +248,21 @@ export function engineTagCalls(text: string): AnyNode[] | null {
  * `}}` parse to the very same expression node, or fail exactly when the test would.
  */
 function ifTestCalls(text: string, tokens: JToken[]): AnyNode[] | null {
-  const key = `if-test ${text}`;
-  let calls = tagBodies.get(key);
-  if (calls === undefined) {
+  return cachedCalls(`if-test ${text}`, () => {
     const inner = tokens.slice(2, -1);
     try {
       const body = tokens.at(-1)?.type === 'CloseStatement' && inner.length ? parse([OPEN_EXPRESSION, ...inner, CLOSE_EXPRESSION]).body : [];
-      calls = body.length === 1 ? callsOf(body) : null;
+      return body.length === 1 ? callsOf(body) : null;
     } catch {
-      calls = null;
+      return null;
     }
-    if (tagBodies.size >= TAG_BODY_LIMIT) tagBodies.clear();
-    tagBodies.set(key, calls);
-  }
-  return calls;
+  });
 }
 
 const OPEN_EXPRESSION: JToken = { value: '{{', type: 'OpenExpression' };
 const CLOSE_EXPRESSION: JToken = { value: '}}', type: 'CloseExpression' };
 
-/** The statement keyword of a `{% … %}` tag, as compileTemplate reads it; undefined when it does not tokenize. */
+/** The tokens of a `{% … %}` tag, as compileTemplate reads them; undefined when it does not tokenize. */
 function statementTokens(text: string): JToken[] | undefined {
   try {
     return tokenizeTag(text);
