@@ -119,6 +119,18 @@ test('hover on a PySpark column name held in a constant', async () => {
   assert.match(value, /reads \[\*\*fct\\_orders\*\*\].*order\\_total \(aggregate, inferred\)/);
 });
 
+test('hover on a column in the SQL string of a DAG task', async () => {
+  const text = open('dags/daily_revenue_report.py');
+  const line = text.split('\n').findIndex((l) => l.includes('sum(order_total) as revenue'));
+  const character = text.split('\n')[line].indexOf('order_total') + 3;
+  const hover = await conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: uri('dags/daily_revenue_report.py') }, position: { line, character } });
+  const value = (hover.contents as { value: string }).value;
+  // The task's output column is what the cursor's reference flows into.
+  assert.ok(value.startsWith('**revenue** — column of [**daily\\_revenue\\_report**]'), value);
+  assert.match(value, /Here: reads \[\*\*fct\\_orders\*\*\]\([^)]*\)\.order\\_total \(aggregate\)/);
+  assert.match(value, /Comes from[\s\S]*fct\\_orders[\s\S]*stg\\_orders[\s\S]*raw\\_orders/);
+});
+
 test('hover on a column entry in a model YAML', async () => {
   const rel = 'models/staging/stg_orders.yml';
   const text = open(rel);

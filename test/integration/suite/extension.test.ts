@@ -99,6 +99,40 @@ suite('DataLineage in VS Code', () => {
     await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
   });
 
+  // Python read from its code: the Spark job names the column through a constant, and the DAG's
+  // task SQL is a string inside an operator call.
+  test('hover in the Spark job and the DAG: the column a constant names, the column in task SQL', async () => {
+    const job = await vscode.workspace.openTextDocument(file('jobs/customer_ltv.py'));
+    const line = lineOf(job, /F\.col\(AMOUNT_COLUMN\)/);
+    const pos = new vscode.Position(line, job.lineAt(line).text.indexOf('AMOUNT_COLUMN') + 2);
+    const hover = await until('a DataLineage hover on AMOUNT_COLUMN', async () => {
+      const list = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', job.uri, pos);
+      return list.find((h) => h.contents.some((c) => (c as vscode.MarkdownString).value?.includes('Comes from')));
+    });
+    const text = hover.contents.map((c) => (c as vscode.MarkdownString).value).join('\n');
+    assert.match(text, /^\*\*lifetime\\_value\*\* — column of \[\*\*customer\\_ltv\\_model\*\*\]/);
+    assert.match(text, /Here: reads .*fct\\_orders.*\.order\\_total \(aggregate, inferred\)/);
+    await openAt('jobs/customer_ltv.py', line, pos.character);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await screenshot('spark-hover', '.monaco-hover .rendered-markdown');
+    await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
+
+    const dag = await vscode.workspace.openTextDocument(file('dags/daily_revenue_report.py'));
+    const sqlLine = lineOf(dag, /sum\(order_total\) as revenue/);
+    const at = new vscode.Position(sqlLine, dag.lineAt(sqlLine).text.indexOf('order_total') + 3);
+    const dagHover = await until('a DataLineage hover on order_total in the task SQL', async () => {
+      const list = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', dag.uri, at);
+      return list.find((h) => h.contents.some((c) => (c as vscode.MarkdownString).value?.includes('Comes from')));
+    });
+    const dagText = dagHover.contents.map((c) => (c as vscode.MarkdownString).value).join('\n');
+    assert.match(dagText, /^\*\*revenue\*\* — column of \[\*\*daily\\_revenue\\_report\*\*\]/);
+    assert.match(dagText, /Here: reads .*fct\\_orders.*\.order\\_total \(aggregate\)/);
+    await openAt('dags/daily_revenue_report.py', sqlLine, at.character);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await screenshot('dag-hover', '.monaco-hover .rendered-markdown');
+    await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
+  });
+
   test('a ref() to a model that does not exist gets an error diagnostic', async () => {
     const uri = file('models/marts/orders_broken.sql');
     await vscode.workspace.fs.writeFile(uri, Buffer.from("select order_id from {{ ref('stg_ordrs') }}\n"));
