@@ -11,7 +11,9 @@ Usage:
 
 ASSET is a name — a dbt model, a source as source_name.table_name, a table or view bare or as
 schema.table, an Airflow DAG id or a task as dag_id.task_id, a Spark job, a DVC stage, an MLflow
-run or registered model, a file path relative to the workspace — or an asset id. Other options: --dialect NAME (SQL dialect for plain SQL; default postgres),
---no-cache (do not read or write the parse cache in ~/.cache/datalineage).
+run or registered model, a file path relative to the workspace — or an asset id.
+
+Other options: --dialect NAME (SQL dialect for plain SQL; default postgres), --no-cache (do not
+read or write the parse cache in ~/.cache/datalineage).
 
 Exit codes: 0 fine; 1 impact findings at or above --fail-on (default breaking); 2 bad usage or input.`;
