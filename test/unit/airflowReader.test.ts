@@ -124,6 +124,38 @@ test('classic operators: dag=dag, >> chains with lists, <<, set_upstream / set_d
   assert.deepEqual(facts.queries, []);
 });
 
+// A chain is nested on the left as deep as it is long; a 12-step limit on that nesting once
+// dropped the first links of any chain over 12 tasks, without a word.
+test('a long >> chain, mixed with <<, keeps every link; a 3,000-task chain does not overflow', async () => {
+  const file = 'dags/long_chain.py';
+  const steps = Array.from({ length: 30 }, (_, i) => `s${i}`);
+  const facts = await read(file, {
+    [file]: src(
+      'from airflow import DAG',
+      'from airflow.operators.empty import EmptyOperator',
+      'with DAG("long_chain", schedule=None) as dag:',
+      ...steps.map((t) => `    ${t} = EmptyOperator(task_id="${t}")`),
+      '    side = EmptyOperator(task_id="side")',
+      `    ${steps.join(' >> ')} << side`,
+    ),
+  });
+  const graph = taskGraph(facts, 'long_chain');
+  assert.deepEqual(graph.s0, []);
+  for (let i = 1; i < steps.length - 1; i++) assert.deepEqual(graph[steps[i]], [steps[i - 1]], steps[i]);
+  // `... >> s29 << side`: s29 is upstream of nothing new, side is upstream of s29.
+  assert.deepEqual(graph.s29, ['s28', 'side']);
+  assert.deepEqual(graph.side, []);
+
+  const many = Array.from({ length: 3000 }, (_, i) => `t${i}`);
+  const big = await read(file, {
+    [file]: src('from airflow import DAG', 'from airflow.operators.empty import EmptyOperator', 'with DAG("huge", schedule=None) as dag:', ...many.map((t) => `    ${t} = EmptyOperator(task_id="${t}")`), `    ${many.join(' >> ')}`),
+  });
+  const bigGraph = taskGraph(big, 'huge');
+  assert.equal(Object.values(bigGraph).filter((ups) => ups.length === 1).length, 2999);
+  assert.deepEqual(bigGraph.t2999, ['t2998']);
+  assert.deepEqual(big.diagnostics, []);
+});
+
 test('chain() pairs equal lists element by element; cross_downstream connects all pairs', async () => {
   const file = 'dags/chained.py';
   const facts = await read(file, {

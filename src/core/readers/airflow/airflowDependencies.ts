@@ -87,11 +87,26 @@ class Evaluator {
         return node.namedChildren.flatMap((c) => this.eval(c, depth + 1));
       case 'binary_operator': {
         if (!isShift(node)) return [];
-        const left = this.eval(node.childForFieldName('left'), depth + 1);
-        const right = this.eval(node.childForFieldName('right'), depth + 1);
-        if (node.childForFieldName('operator')?.text === '>>') this.link(left, right);
-        else this.link(right, left);
-        return right;
+        // `a >> b >> c` is `(a >> b) >> c`, nested on the left as deep as the chain is long: the
+        // chain is walked down its left side here, so a long one does not use up `depth` (which
+        // only stops a cycle of names bound to each other) and loses none of its first links.
+        const steps: PyNode[] = [];
+        let head: PyNode = node;
+        while (head.type === 'binary_operator' && isShift(head)) {
+          steps.push(head);
+          const left = head.childForFieldName('left');
+          if (!left) return [];
+          head = left;
+        }
+        // Each step returns its right side, as Airflow's __rshift__ and __lshift__ do.
+        let current = this.eval(head, depth + 1);
+        for (let i = steps.length - 1; i >= 0; i--) {
+          const right = this.eval(steps[i].childForFieldName('right'), depth + 1);
+          if (steps[i].childForFieldName('operator')?.text === '>>') this.link(current, right);
+          else this.link(right, current);
+          current = right;
+        }
+        return current;
       }
       default:
         return [];
