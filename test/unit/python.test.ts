@@ -43,6 +43,29 @@ test('string values: literals, constants, concatenation, f-strings, os.path.join
   ]);
 });
 
+// A sum is nested on the left as deep as it is long; an 8-level limit on that nesting once gave
+// up on any SQL built from more than 9 pieces, and the task's SQL was then silently not read.
+test('a string summed from many pieces (constants, literals, parentheses) has its whole value', async () => {
+  await initPython();
+  const cols = Array.from({ length: 25 }, (_, i) => `c${i}`);
+  const src = [
+    'SCHEMA = "marts"',
+    `SQL = "select " + ${cols.map((c) => `"${c}, "`).join(' + ')} + "x from " + SCHEMA + "." + ("fct_" + "orders")`,
+    `BIG = ${Array.from({ length: 3000 }, (_, i) => `"p${i} "`).join(' + ')}`,
+    'BROKEN = "select " + "a" + unknown_name + " from t"',
+    'run(SQL, BIG, BROKEN, "a" - "b")',
+  ].join('\n');
+  const tree = parsePython(src)!;
+  const scopes = new PyScopes(tree.rootNode);
+  const run = calls(tree.rootNode).find((c) => callName(c) === 'run')!;
+  const values = callArguments(run).positional.map((a) => stringValue(a, scopes));
+  assert.deepEqual(values[0], { value: `select ${cols.map((c) => `${c}, `).join('')}x from marts.fct_orders`, viaVariable: true });
+  assert.equal(values[1]?.value, Array.from({ length: 3000 }, (_, i) => `p${i} `).join(''));
+  // One piece that cannot be known makes the whole string unknown; so does another operator.
+  assert.equal(values[2], undefined);
+  assert.equal(values[3], undefined);
+});
+
 test('call names follow method chains; keyword arguments are found', async () => {
   await initPython();
   const tree = parsePython('spark.read.format("delta").load(path, mergeSchema=True)\nOp(task_id="t1", sql="select 1")')!;

@@ -72,8 +72,20 @@ export function stringValue(node: PyNode | null | undefined, scopes: PyScopes, d
     case 'concatenated_string':
       return join(node.namedChildren.map((c) => stringValue(c, scopes, depth + 1)));
     case 'binary_operator': {
-      if (node.childForFieldName('operator')?.text !== '+') return undefined;
-      return join([stringValue(node.childForFieldName('left'), scopes, depth + 1), stringValue(node.childForFieldName('right'), scopes, depth + 1)]);
+      // `a + b + c` is `(a + b) + c`, nested on the left as deep as the sum is long: its parts are
+      // gathered down the left side in a loop, so `depth` (which stops a cycle of names bound to
+      // each other) does not cap how many pieces a SQL string may be built from.
+      const parts: (PyNode | null)[] = [];
+      let head: PyNode = node;
+      while (head.type === 'binary_operator') {
+        if (head.childForFieldName('operator')?.text !== '+') return undefined;
+        parts.push(head.childForFieldName('right'));
+        const left = head.childForFieldName('left');
+        if (!left) return undefined;
+        head = left;
+      }
+      parts.push(head);
+      return join(parts.reverse().map((p) => stringValue(p, scopes, depth + 1)));
     }
     case 'parenthesized_expression':
       return stringValue(node.namedChildren[0], scopes, depth + 1);
