@@ -600,3 +600,31 @@ test('Jinja is replaced without changing line lengths', () => {
   assert.deepEqual(out.split('\n').map((l) => l.length), sql.split('\n').map((l) => l.length));
   assert.equal(out, `select a from ${' '.repeat(13)}t where d = '20240101' and e > ${' '.repeat(15)}'2024-01-01'\n          and f           `);
 });
+
+// SQL that a helper builds, or that comes from an Airflow Variable, is known only when the task
+// runs: the task is still read, and the gap is reported at the argument.
+test('task SQL known only when the task runs: an information diagnostic, the constant SQL still read', async () => {
+  const file = 'dags/dyn.py';
+  const facts = await read(file, {
+    [file]: src(
+      'from airflow import DAG',
+      'from airflow.models import Variable',
+      'from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator',
+      'from company.sql import build_query',
+      'with DAG("dyn", schedule=None) as dag:',
+      '    a = SQLExecuteQueryOperator(task_id="a", sql=build_query("orders"))',
+      '    b = SQLExecuteQueryOperator(task_id="b", sql=["select id from s.t", Variable.get("extra_sql")])',
+      '    a >> b',
+    ),
+  });
+  assert.deepEqual(
+    facts.diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`),
+    [
+      '6:50 info runtime-value dyn.a: the SQL this task runs (`build_query("orders")`) is known only when the code runs, so it is not in the lineage',
+      '7:73 info runtime-value dyn.b: the SQL this task runs (`Variable.get("extra_sql")`) is known only when the code runs, so it is not in the lineage',
+    ],
+  );
+  assert.deepEqual(asset(facts, 'dag:dyn').upstream, [{ kind: 'relation', relation: { schema: 's', name: 't' } }]);
+  assert.deepEqual(facts.queries.map((q) => q.sql), ['select id from s.t']);
+  assert.deepEqual(taskGraph(facts, 'dyn'), { a: [], b: ['a'] });
+});

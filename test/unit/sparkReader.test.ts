@@ -376,3 +376,39 @@ df.select("a").write.saveAsTable("mart.t")
     assert.ok(Array.isArray(f.assets));
   }
 });
+
+// Jobs compute names as often as they write them out: a parameter, a config module, an f-string
+// of another module's constant. What is read or written there is not in the lineage, and the
+// reader says so at the argument instead of dropping it without a word.
+test('tables, SQL and paths known only when the job runs: an information diagnostic at each', async () => {
+  const src = [
+    'from pyspark.sql import SparkSession',
+    'import config',
+    'spark = SparkSession.builder.appName("dynjob").getOrCreate()',
+    'def load(name):',
+    '    return spark.table(name)',
+    'orders = load("s.orders")',
+    'q = spark.sql(config.QUERY)',
+    'p = spark.read.parquet(config.INPUT_PATH, "data/static.parquet")',
+    'orders.write.saveAsTable(config.OUT_TABLE)',
+    'q.write.parquet(f"{config.BASE}/out.parquet")',
+    'p.writeTo(config.TARGET).append()',
+    'spark.table("s.known").write.saveAsTable("s.copy")',
+  ].join('\n');
+  const facts = await read(src);
+  assert.deepEqual(
+    facts.diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`),
+    [
+      '5:24 info runtime-value the table this read names (`name`) is known only when the code runs, so it is not in the lineage',
+      '7:15 info runtime-value the SQL spark.sql() runs (`config.QUERY`) is known only when the code runs, so it is not in the lineage',
+      '8:24 info runtime-value the path this read loads (`config.INPUT_PATH`) is known only when the code runs, so it is not in the lineage',
+      '9:26 info runtime-value the table this write names (`config.OUT_TABLE`) is known only when the code runs, so it is not in the lineage',
+      '10:17 info runtime-value the path this write saves to (`f"{config.BASE}/out.parquet"`) is known only when the code runs, so it is not in the lineage',
+      '11:11 info runtime-value the table writeTo() writes (`config.TARGET`) is known only when the code runs, so it is not in the lineage',
+    ],
+  );
+  // What is constant is still read.
+  const job = asset(facts, 'spark_job:dynjob');
+  assert.deepEqual(job.upstream.map(label), ['path:data/static.parquet', 's.known']);
+  assert.deepEqual(job.meta?.writes, ['table:s.copy']);
+});

@@ -18,6 +18,7 @@ import { taskDependencies } from './airflowDependencies';
 import { pathValue, searchpathOf, taskSql } from './airflowSql';
 import { cosmosSelectors, datasetTarget, datasetUris, dbtSelectors, externalDag, selectorModel, sparkApplication, triggeredDag } from './airflowData';
 import type { DatasetRef } from './airflowData';
+import { runtimeValue } from '../runtimeValues';
 
 export interface AirflowReadOptions {
   /** The dialect of SQL whose operator or connection does not tell. */
@@ -123,7 +124,7 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
     if (task.mapped) taskMeta.mapped = true;
     tasks.push({ id: `task:${dag.dagId}.${task.taskId}`, asset_type: 'airflow_task', name: `${dag.dagId}.${task.taskId}`, aliases: [], source_ref: path, location: loc(task.at), origin: 'airflow', upstream: taskUp, meta: taskMeta });
 
-    const { sql, missing } = await taskSql(task, { path, scopes, defaultDialect: rc.opts.dialect, searchpath, readFile: rc.opts.readFile });
+    const { sql, missing, unknown } = await taskSql(task, { path, scopes, defaultDialect: rc.opts.dialect, searchpath, readFile: rc.opts.readFile });
     for (const s of sql) {
       if (s.viaVariable) meta.sqlViaVariable = true;
       sqlRanges.push(...s.ranges);
@@ -137,6 +138,7 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
       }
       for (const r of sqlReads(s.sql)) addUp(r);
     }
+    for (const u of unknown) out.diagnostics.push(runtimeValue(path, u, `${dag.dagId}.${task.taskId}: the SQL this task runs`));
     for (const m of missing) {
       out.diagnostics.push({ path, ...positionOf(m.at), severity: 'warning', code: 'missing-file', message: `${dag.dagId}.${task.taskId}: SQL file "${m.file}" not found in the DAG folder or template_searchpath` });
     }

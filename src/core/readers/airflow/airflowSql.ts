@@ -45,8 +45,8 @@ const OPERATOR_DIALECTS: [RegExp, string][] = [
 ];
 
 /** The SQL statements a task runs, with where they came from; missing files are reported. */
-export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: TaskSql[]; missing: { file: string; at: PyNode }[] }> {
-  if (task.taskflow) return { sql: [], missing: [] };
+export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: TaskSql[]; missing: { file: string; at: PyNode }[]; unknown: PyNode[] }> {
+  if (task.taskflow) return { sql: [], missing: [], unknown: [] };
   const nodes: PyNode[] = [];
   const sqlArg = task.kwargs.get('sql') ?? task.kwargs.get('bql');
   if (sqlArg) nodes.push(...(sqlArg.type === 'list' || sqlArg.type === 'tuple' ? sqlArg.namedChildren.filter((n): n is PyNode => !!n) : [sqlArg]));
@@ -56,8 +56,11 @@ export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: T
   const params = paramsOf(task, ctx.scopes);
   const out: TaskSql[] = [];
   const missing: { file: string; at: PyNode }[] = [];
+  /** SQL arguments whose text is known only when the task runs (built by a call, a parameter). */
+  const unknown: PyNode[] = [];
   for (const node of nodes) {
     const v = pathValue(node, ctx.scopes, posix.dirname(ctx.path));
+    if (!v) unknown.push(node);
     if (!v || !v.value.trim()) continue;
     const text = v.value.trim();
     if (/^[^\s;]+\.(sql|hql)$/i.test(text)) {
@@ -68,7 +71,7 @@ export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: T
     }
     out.push({ sql: neutralizeJinja(v.value, params), ranges: literalRanges(node, ctx.scopes), viaVariable: v.viaVariable, dialect, at: node });
   }
-  return { sql: out, missing };
+  return { sql: out, missing, unknown };
 }
 
 function dialectOf(task: TaskInfo, ctx: SqlContext): string {

@@ -48,6 +48,8 @@ export class SparkEvaluator implements OpsContext {
   readonly reads: UpstreamRef[] = [];
   readonly writes: SparkWrite[] = [];
   readonly sqls: SparkSql[] = [];
+  /** Arguments that name what the job reads, runs or writes but are known only when it runs. */
+  readonly unknown: { at: PyNode; what: string }[] = [];
   appName?: { value: string; node: PyNode };
   /** The file builds or looks up a session itself (not only the `spark` notebooks define). */
   sessionBuilt = false;
@@ -57,6 +59,10 @@ export class SparkEvaluator implements OpsContext {
   private readonly views = new Map<string, Frame>();
 
   constructor(readonly path: string, readonly scopes: PyScopes, readonly sink: RefSink, private readonly sqlFiles: SqlFiles) {}
+
+  unknownArg(node: PyNode | undefined, what: string): void {
+    if (node && !this.unknown.some((u) => u.at.id === node.id)) this.unknown.push({ at: node, what });
+  }
 
   frameOf(node: PyNode): Frame | undefined {
     const v = this.value(node);
@@ -190,7 +196,9 @@ export class SparkEvaluator implements OpsContext {
         return writerMethod(this, recv, method, call);
       case 'frame':
         if (method === 'writeTo') {
-          const t = stringValue(argument(call, 0, 'table'), this.scopes);
+          const arg = argument(call, 0, 'table');
+          const t = stringValue(arg, this.scopes);
+          if (!t) this.unknownArg(arg, 'the table writeTo() writes');
           if (t) this.writes.push({ target: { kind: 'relation', relation: tableRelation(t.value) }, frame: recv.frame, location: this.at(call) });
           return undefined;
         }
@@ -218,7 +226,10 @@ export class SparkEvaluator implements OpsContext {
 
   private readTable(node: PyNode | undefined): Value {
     const s = stringValue(node, this.scopes);
-    if (!s) return { kind: 'frame', frame: newFrame() };
+    if (!s) {
+      this.unknownArg(node, 'the table this read names');
+      return { kind: 'frame', frame: newFrame() };
+    }
     const view = this.views.get(s.value.toLowerCase());
     if (view) return { kind: 'frame', frame: view };
     return { kind: 'frame', frame: newFrame([this.source({ kind: 'relation', relation: tableRelation(s.value) })]) };
@@ -228,6 +239,7 @@ export class SparkEvaluator implements OpsContext {
     const paths = nodes.flatMap((n) => (n?.type === 'list' || n?.type === 'tuple' ? n.namedChildren : [n]));
     const sources = paths.flatMap((n) => {
       const s = n ? stringValue(n, this.scopes) : undefined;
+      if (!s) this.unknownArg(n, 'the path this read loads');
       return s ? [this.source({ kind: 'path', path: normalizePath(s.value) })] : [];
     });
     return { kind: 'frame', frame: newFrame(sources) };
@@ -238,6 +250,7 @@ export class SparkEvaluator implements OpsContext {
     const t = stringValue(table, this.scopes)?.value.trim();
     if (t && !t.startsWith('(')) return { kind: 'frame', frame: newFrame([this.source({ kind: 'relation', relation: tableRelation(t) })]) };
     const sql = t ?? stringValue(query, this.scopes)?.value;
+    if (sql === undefined) this.unknownArg(table ?? query, 'the table or query this JDBC read names');
     return { kind: 'frame', frame: newFrame(sql ? this.sqlSources(sql.replace(/^\(|\)\s*(as\s+)?\w*\s*$/gi, ' ')) : []) };
   }
 
@@ -266,7 +279,10 @@ export class SparkEvaluator implements OpsContext {
     const s = stringValue(node, this.scopes);
     const file = s ? undefined : node && this.sqlFiles.fileOf(node);
     const text = s?.value ?? file?.text;
-    if (text === undefined) return { kind: 'frame', frame: newFrame() };
+    if (text === undefined) {
+      this.unknownArg(node, 'the SQL spark.sql() runs');
+      return { kind: 'frame', frame: newFrame() };
+    }
     this.sqls.push({ sql: text, viaVariable: !!s?.viaVariable, file });
     for (const ref of scanTableReferences(text, 0)) {
       if (ref.role === 'write') this.writes.push({ target: { kind: 'relation', relation: ref.relation }, location: this.at(node!) });

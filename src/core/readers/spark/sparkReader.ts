@@ -13,6 +13,7 @@ import type { OutColumn, Source } from './sparkFrames';
 import { SparkEvaluator } from './sparkEval';
 import type { SparkWrite } from './sparkEval';
 import { findSqlFiles } from './sparkSqlFiles';
+import { runtimeValue } from '../runtimeValues';
 
 export interface SparkReadOptions {
   /** Reads another workspace file (a .sql file the job runs); undefined when it does not exist. */
@@ -48,7 +49,10 @@ export async function readSparkFile(path: string, text: string, opts: SparkReadO
     if (isJob || looksLikeSpark(text)) {
       for (const e of errors) out.diagnostics.push(info(path, e.line, e.column, `Python syntax error near "${e.text}"; the rest of the file was still read`));
     }
-    if (isJob) buildFacts(out, path, text, ev, sink);
+    if (isJob) {
+      buildFacts(out, path, text, ev, sink);
+      for (const u of ev.unknown) out.diagnostics.push(runtimeValue(path, u.at, u.what));
+    }
   } catch (e) {
     out.assets = [];
     out.queries = [];

@@ -25,6 +25,8 @@ interface WriteContext {
   scopes: PyScopes;
   writes: SparkWrite[];
   at(node: PyNode): Location;
+  /** An argument that names the target but is known only when the job runs. */
+  unknownArg(node: PyNode | undefined, what: string): void;
 }
 
 export function writerMethod(ctx: WriteContext, w: WriterValue, method: string, call: PyNode): WriterValue | undefined {
@@ -36,10 +38,12 @@ export function writerMethod(ctx: WriteContext, w: WriterValue, method: string, 
   };
   const table = (n: PyNode | undefined) => {
     const s = stringValue(n, ctx.scopes);
+    if (!s) ctx.unknownArg(n, 'the table this write names');
     return s ? ({ kind: 'relation', relation: tableRelation(s.value) } as const) : undefined;
   };
   const path = (n: PyNode | undefined) => {
     const s = stringValue(n, ctx.scopes);
+    if (!s) ctx.unknownArg(n, 'the path this write saves to');
     return s ? ({ kind: 'path', path: normalizePath(s.value) } as const) : undefined;
   };
   if (method === 'format') return { ...w, format: stringValue(positional[0], ctx.scopes)?.value.toLowerCase() };
