@@ -515,7 +515,11 @@ test('ExternalTaskSensor waits on another DAG; SparkSubmitOperator runs a job; T
     ),
   });
   const dag = asset(facts, 'dag:customer_ltv');
-  assert.deepEqual(dag.upstream, [{ kind: 'name', name: 'dag:daily_revenue_report' }]);
+  // The submitted application is upstream of the DAG, as the dbt models a DAG runs are.
+  assert.deepEqual(dag.upstream, [
+    { kind: 'name', name: 'dag:daily_revenue_report' },
+    { kind: 'path', path: 'jobs/customer_ltv.py' },
+  ]);
   assert.deepEqual(dag.meta, { schedule: '@daily', tags: [], tasks: ['wait_for_revenue', 'customer_ltv', 'trigger_reports'], dagFile: file, runs: [{ kind: 'spark', path: 'jobs/customer_ltv.py' }], triggers: ['reports'] });
   assert.deepEqual(taskGraph(facts, 'customer_ltv'), { wait_for_revenue: [], customer_ltv: ['wait_for_revenue'], trigger_reports: ['customer_ltv'] });
   // Tasks carry task dependencies only: no data upstream on any task.

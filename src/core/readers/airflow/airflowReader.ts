@@ -145,7 +145,12 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
     const sel = dbtSelectors(task, scopes);
     if (sel) selectors.push(...sel);
     const app = sparkApplication(task, scopes, dagDir);
-    if (app) runs.push({ kind: 'spark', path: app });
+    if (app) {
+      runs.push({ kind: 'spark', path: app });
+      // Like the dbt models it runs, the job a DAG submits is upstream of it: the path resolves
+      // to the Spark job that file defines (or to the file, when the job is not in the workspace).
+      addUp({ kind: 'path', path: app });
+    }
     const other = externalDag(task, scopes);
     if (other && other !== dag.dagId) addUp({ kind: 'name', name: `dag:${other}` });
     const triggered = triggeredDag(task, scopes);
