@@ -1,0 +1,96 @@
+// One graph across tools: a dbt model, the Spark job and the DAG that read it, the file the job
+// writes and the DVC stage and DAG that take that file in, as a small team repository has them.
+// Each tool spells the same table or file its own way; the index must make one asset of each.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLineageIndex } from '../../src/core/lineageIndex';
+import { MemoryFileSystem } from '../../src/core/io/fileSystem';
+import { formatTree } from '../../src/core/query/lineageTree';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+const WORKSPACE: Record<string, string> = {
+  'dbt_project.yml': lines('name: shop', 'config-version: 2', 'profile: shop', 'models:', '  shop:', '    marts:', '      +schema: marts'),
+  'profiles.yml': lines('shop:', '  target: prod', '  outputs:', '    prod:', '      type: postgres', '      host: warehouse', '      schema: analytics'),
+  'models/staging/sources.yml': lines('version: 2', 'sources:', '  - name: raw', '    tables:', '      - name: orders', '        columns:', '          - name: id', '          - name: customer_id', '          - name: amount'),
+  'models/marts/fct_orders.sql': lines("select id as order_id, customer_id, amount as order_total from {{ source('raw', 'orders') }}"),
+  // The job names the dbt relation (analytics_marts after generate_schema_name) in capitals.
+  'jobs/order_totals.py': lines(
+    'from pyspark.sql import SparkSession, functions as F',
+    '',
+    'spark = SparkSession.builder.appName("order_totals").getOrCreate()',
+    'orders = spark.table("ANALYTICS_MARTS.FCT_ORDERS")',
+    'totals = orders.groupBy("customer_id").agg(F.sum("order_total").alias("total_spent"))',
+    'totals.write.mode("overwrite").parquet("./data/../data/order_totals.parquet")',
+  ),
+  // The DAG's SQL names it in mixed case, and it submits the job.
+  'dags/nightly_totals.py': lines(
+    'from airflow import DAG',
+    'from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator',
+    'from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator',
+    '',
+    'with DAG(dag_id="nightly_totals", schedule="@daily") as dag:',
+    '    check = SQLExecuteQueryOperator(task_id="check_orders", conn_id="warehouse", sql="select count(order_total) from Analytics_Marts.Fct_Orders")',
+    '    submit = SparkSubmitOperator(task_id="order_totals", application="jobs/order_totals.py", conn_id="spark_default")',
+    '    check >> submit',
+  ),
+  // A DAG scheduled on the job's output, as an Airflow Dataset.
+  'dags/totals_report.py': lines(
+    'from airflow import DAG',
+    'from airflow.datasets import Dataset',
+    'from airflow.operators.empty import EmptyOperator',
+    '',
+    'with DAG("totals_report", schedule=[Dataset("data/order_totals.parquet")]) as dag:',
+    '    EmptyOperator(task_id="publish")',
+  ),
+  // The DVC pipeline lives in a sub-folder and names the same file relative to itself.
+  'pipelines/scoring/dvc.yaml': lines('stages:', '  score:', '    cmd: python score.py ../../data/order_totals.parquet scores.csv', '    deps:', '      - ../../data/order_totals.parquet', '      - score.py', '    outs:', '      - scores.csv'),
+  'pipelines/scoring/score.py': lines('import pandas as pd'),
+};
+
+test('one table, whatever the case it is named in; one file, whatever folder names it', async () => {
+  const index = await createLineageIndex(new MemoryFileSystem(WORKSPACE));
+  const by = index.stats().by_type;
+  assert.equal(by.table, 1, 'raw.orders only: the job and the DAG read the dbt model, not a new table');
+  const fct = index.lookup('fct_orders');
+  assert.ok(fct.kind === 'found');
+  assert.deepEqual(formatTree(index.lineage(fct.asset, 'downstream', 10).graph, 'downstream'), [
+    '[DBT_MODEL] fct_orders',
+    ' └── [DAG] nightly_totals',
+    ' └── [SPARK_JOB] order_totals',
+    '  └── [DAG] nightly_totals',
+    '  └── [FILE] data/order_totals.parquet',
+    '   └── [DAG] totals_report',
+    '   └── [DVC_STAGE] score',
+    '    └── [FILE] pipelines/scoring/scores.csv',
+  ]);
+  const files = index.graph.downstreamOf('spark_job:order_totals').map((e) => e.to).sort();
+  assert.deepEqual(files, ['dag:nightly_totals', 'file:data/order_totals.parquet']);
+});
+
+test('a rename in the dbt model reaches the Spark job and the DAG that name the column, in any case', async () => {
+  const index = await createLineageIndex(new MemoryFileSystem(WORKSPACE));
+  const fct = index.lookup('fct_orders');
+  assert.ok(fct.kind === 'found');
+  const affected = (from: string) =>
+    index
+      .impact(fct.asset, [{ type: 'column_rename', from, to: `${from}_v2` }])
+      .affected_assets.map((a) => [a.name, a.severity, a.affected_references.join(',')])
+      .sort();
+  // order_total is summed into total_spent: the job and the DAG's SQL break; what the job writes
+  // keeps its own column name, so nothing past the job is affected (the tutorial's rule).
+  assert.deepEqual(affected('order_total'), [
+    ['nightly_totals', 'breaking', 'order_total'],
+    ['order_totals', 'breaking', 'order_total'],
+  ]);
+  // customer_id is written through as it is: the file has it and breaks. What depends on the job
+  // or the file without naming columns is a warning: the DAG that submits the job, the DVC stage
+  // and the DAG scheduled on the file.
+  assert.deepEqual(affected('customer_id'), [
+    ['data/order_totals.parquet', 'breaking', 'customer_id'],
+    ['nightly_totals', 'warning', 'customer_id'],
+    ['order_totals', 'breaking', 'customer_id'],
+    ['score', 'warning', 'customer_id'],
+    ['totals_report', 'warning', 'customer_id'],
+  ]);
+});
