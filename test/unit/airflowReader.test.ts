@@ -632,3 +632,44 @@ test('task SQL known only when the task runs: an information diagnostic, the con
   assert.deepEqual(facts.queries.map((q) => q.sql), ['select id from s.t']);
   assert.deepEqual(taskGraph(facts, 'dyn'), { a: [], b: ['a'] });
 });
+
+test('DAG(dag_id=...) assigned to a variable; Redshift and Databricks SQL operators; a list on the left of <<; Airflow 3 Assets', async () => {
+  const file = 'dags/lakehouse_sync.py';
+  const facts = await read(file, {
+    [file]: src(
+      'from airflow import DAG',
+      'from airflow.sdk import Asset',
+      'from airflow.providers.amazon.aws.operators.redshift_sql import RedshiftSQLOperator',
+      'from airflow.providers.databricks.operators.databricks_sql import DatabricksSqlOperator',
+      'from airflow.operators.empty import EmptyOperator',
+      '',
+      'dag = DAG(dag_id="lakehouse_sync", schedule=[Asset("s3://lake/raw/events/")], catchup=False)',
+      '',
+      'unload = RedshiftSQLOperator(task_id="unload_sessions", sql="select session_id, user_id from analytics.sessions", dag=dag)',
+      'merge = DatabricksSqlOperator(',
+      '    task_id="merge_sessions",',
+      '    sql_endpoint_name="etl",',
+      '    sql="insert into lake.sessions select session_id, user_id from staging.sessions",',
+      '    outlets=[Asset("s3://lake/curated/sessions/")],',
+      '    dag=dag,',
+      ')',
+      'done = EmptyOperator(task_id="done", dag=dag)',
+      '[merge, done] << unload',
+    ),
+  });
+  const dag = asset(facts, 'dag:lakehouse_sync');
+  assert.deepEqual(dag.location, { path: file, line: 7, column: 7 });
+  assert.deepEqual(dag.upstream, [
+    { kind: 'path', path: 's3://lake/raw/events/' },
+    { kind: 'relation', relation: { schema: 'analytics', name: 'sessions' } },
+    // lake.sessions is written by the task, so only its source is read
+    { kind: 'relation', relation: { schema: 'staging', name: 'sessions' } },
+  ]);
+  assert.deepEqual(taskGraph(facts, 'lakehouse_sync'), { unload_sessions: [], merge_sessions: ['unload_sessions'], done: ['unload_sessions'] });
+  assert.deepEqual(facts.queries.map((q) => [q.sql, q.dialect, q.ownerId]), [
+    ['select session_id, user_id from analytics.sessions', 'redshift', 'dag:lakehouse_sync'],
+    ['insert into lake.sessions select session_id, user_id from staging.sessions', 'databricks', 'dag:lakehouse_sync'],
+  ]);
+  assert.deepEqual(asset(facts, 'file:s3://lake/curated/sessions/').upstream, [{ kind: 'name', name: 'dag:lakehouse_sync' }]);
+  assert.deepEqual(facts.diagnostics, []);
+});
