@@ -412,3 +412,26 @@ test('tables, SQL and paths known only when the job runs: an information diagnos
   assert.deepEqual(job.upstream.map(label), ['path:data/static.parquet', 's.known']);
   assert.deepEqual(job.meta?.writes, ['table:s.copy']);
 });
+
+test('reads by json/orc/delta/format().load(); writes by json/orc and format("delta").save()', async () => {
+  const facts = await read(`from pyspark.sql import SparkSession
+from pyspark.sql.functions import col
+
+spark = SparkSession.builder.appName("clickstream_daily").getOrCreate()
+clicks = spark.read.json("s3a://events/clicks/2024/")
+users = spark.read.orc("data/users.orc")
+geo = spark.read.delta("data/geo")
+fx = spark.read.format("delta").load("data/fx_rates")
+daily = clicks.join(users, "user_id").join(geo, "country_code").join(fx, "currency")
+daily.select("user_id", col("country_name"), (col("amount") * col("rate")).alias("amount_eur")).write.mode("overwrite").json("out/daily_clicks.json")
+users.select("user_id", "signup_date").write.orc("out/users_slim.orc")
+fx.write.format("delta").mode("append").save("out/fx_history")
+`);
+  const job = asset(facts, 'spark_job:clickstream_daily');
+  assert.deepEqual(job.upstream.map(label), ['path:s3a://events/clicks/2024/', 'path:data/users.orc', 'path:data/geo', 'path:data/fx_rates']);
+  assert.deepEqual(job.meta, { writes: ['file:out/daily_clicks.json', 'file:out/users_slim.orc', 'file:out/fx_history'] });
+  assert.deepEqual(asset(facts, 'file:out/daily_clicks.json').columns, [{ name: 'user_id' }, { name: 'country_name' }, { name: 'amount_eur' }]);
+  assert.deepEqual(asset(facts, 'file:out/users_slim.orc').columns, [{ name: 'user_id' }, { name: 'signup_date' }]);
+  // signup_date can only come from users: written whole from the orc file, explicitly.
+  assert.ok(refs(job).includes('path:data/users.orc signup_date identity explicit -> signup_date @11:26'), refs(job).join('\n'));
+});
