@@ -156,3 +156,20 @@ test('a migration that only touches tables the workspace does not know passes wi
   assert.match(r.err, /table "tmp_import" is not known/);
   assert.match(r.out, /nothing affected/);
 });
+
+test('impact takes a Spark job, a DVC stage, a DAG and a dag_id.task_id as the changed asset', () => {
+  const job = cli(['impact', 'customer_ltv_model', '--rename-column', 'lifetime_value=ltv', '--json']);
+  assert.equal(job.code, 1, job.err);
+  const doc = JSON.parse(job.out);
+  assert.equal(doc.asset.name, 'customer_ltv_model');
+  // The parquet file names the column; the DVC stage and the MLflow run read the file only.
+  assert.deepEqual(
+    doc.affected_assets.map((a: { name: string; severity: string }) => [a.name, a.severity]),
+    [['data/customer_ltv.parquet', 'breaking'], ['train_ltv_model', 'warning'], ['ltv-gbr', 'warning']],
+  );
+  for (const name of ['train_ltv_model', 'daily_revenue_report', 'daily_revenue_report.compute_daily_revenue']) {
+    const r = cli(['impact', name, '--drop-column', 'revenue', '--json']);
+    assert.equal(r.code, 0, `${name}: ${r.err}`);
+    assert.equal(JSON.parse(r.out).asset.name, name);
+  }
+});
