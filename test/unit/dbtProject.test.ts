@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configFor, parseDbtProject, parseProfiles } from '../../src/core/dbt/dbtProject';
+import { createLineageIndex } from '../../src/core/lineageIndex';
+import { MemoryFileSystem } from '../../src/core/io/fileSystem';
 
 const PROJECT = `name: 'jaffle_shop'
 version: '1.0.0'
@@ -128,6 +130,17 @@ test('configFor: deepest folder wins, + is optional, tags and hooks accumulate',
   // Another package's block applies only to that package.
   assert.deepEqual(configFor(tree, 'dbt_utils', ['any']), { materialized: 'view', tags: ['all'], enabled: false });
   assert.deepEqual(configFor({}, 'p', ['a']), {});
+});
+
+test('a model\'s own config() and schema YAML add to the folder\'s tags and hooks, merge meta, replace the rest', async () => {
+  const index = await createLineageIndex(new MemoryFileSystem({
+    'dbt_project.yml': PROJECT,
+    'models/staging/stripe/stg_payments.sql': "{{ config(tags=['pii'], materialized='table', post_hook='vacuum {{ this }}') }}\nselect 1 as id\n",
+    'models/staging/stripe/schema.yml': 'version: 2\nmodels:\n  - name: stg_payments\n    config:\n      tags: [finance]\n',
+  }));
+  const meta = index.get('model.jaffle_shop.stg_payments')?.meta;
+  assert.deepEqual(meta?.tags, ['all', 'staging', 'nightly', 'finance', 'pii']);
+  assert.equal(meta?.materialized, 'table');
 });
 
 const PROFILES = `config:

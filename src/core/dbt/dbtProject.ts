@@ -134,6 +134,23 @@ function mergeLevel(config: Record<string, unknown>, level: Record<string, unkno
   }
 }
 
+/**
+ * A file's config over its folder config: what schema YAML and the model's own `config()` set
+ * replaces the folder's value, except tags and hooks, which dbt adds to the folder's, and meta,
+ * which it merges (a model tagged `legacy` in a folder tagged `nightly` has both tags).
+ */
+export function overlayConfig(base: Record<string, unknown>, ...overlays: Record<string, unknown>[]): Record<string, unknown> {
+  const config = { ...base };
+  for (const overlay of overlays) {
+    for (const [key, value] of Object.entries(overlay)) {
+      if (ACCUMULATING.has(key) && value !== null && value !== undefined) config[key] = accumulate(config[key], value);
+      else if (key === 'meta' && isPlainObject(value) && isPlainObject(config.meta)) config.meta = { ...config.meta, ...value };
+      else config[key] = value;
+    }
+  }
+  return config;
+}
+
 function accumulate(previous: unknown, value: unknown): unknown[] {
   const list = [...(Array.isArray(previous) ? previous : []), ...(Array.isArray(value) ? value : [value])];
   return [...new Set(list)];

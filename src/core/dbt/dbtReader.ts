@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { AssetFact, Diagnostic, FileFacts, QuerySource, Relation, UpstreamRef } from '../model';
 import { normalizeDialect } from '../sql/sqlParser';
 import type { DbtProject } from './dbtProject';
-import { configFor, parseDbtProject, parseProfiles } from './dbtProject';
+import { configFor, overlayConfig, parseDbtProject, parseProfiles } from './dbtProject';
 import { parseSeedCsv } from './seeds';
 import { readManifestFacts } from './manifestFacts';
 import type { DbtRenderContext, MacroLibrary } from './jinjaRender';
@@ -172,7 +172,7 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
   for (const path of pf.seeds) {
     const name = stem(path);
     const seed = parseSeedCsv(path, (await read(path)) ?? '');
-    const cfg = { ...configFor(project.seedConfig, project.name, pf.folders(path)), ...(docs.get(name.toLowerCase())?.config ?? {}) };
+    const cfg = overlayConfig(configFor(project.seedConfig, project.name, pf.folders(path)), docs.get(name.toLowerCase())?.config ?? {});
     const relation = relationFor(renderConfig(cfg, jinja, projectFacts), name, target, schemaCtx);
     state.relations.set(name.toLowerCase(), relation);
     const docCols = docs.get(name.toLowerCase())?.columns ?? [];
@@ -227,7 +227,7 @@ function modelReader(c: ModelContext): {
     const name = (isSnapshot ? snapshotName(text) : undefined) ?? stem(path);
     const doc = docs.get(name.toLowerCase());
     const tree = isSnapshot ? project.snapshotConfig : project.modelConfig;
-    const cfg = renderConfig({ ...configFor(tree, project.name, pf.folders(path)), ...(doc?.config ?? {}), ...extracted.config }, jinja, configOut);
+    const cfg = renderConfig(overlayConfig(configFor(tree, project.name, pf.folders(path)), doc?.config ?? {}, extracted.config), jinja, configOut);
     if (cfg.enabled === false) return undefined;
     const relation = isSnapshot ? { database: target.database || undefined, schema: String(cfg.target_schema ?? target.schema), name: String(cfg.alias ?? name) } : relationFor(cfg, name, target, schemaCtx);
     const f: FileFacts = { path, assets: [], changes: [], queries: [], diagnostics: [] };
