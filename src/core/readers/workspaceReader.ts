@@ -11,6 +11,7 @@ import { LINEAGE_YAML, readLineageYaml } from './lineageYamlReader';
 import { readMlflowFiles } from './mlflow/mlflowReader';
 import { lockedHashes, readDvcFiles } from './dvc/dvcReader';
 import { pythonReadersFor } from './pythonFileReader';
+import { resolveDagSelectors } from './airflow/dbtSelection';
 import type { PythonJob } from './pythonFileReader';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -87,6 +88,9 @@ export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialec
   const py = await python;
   files.push(...py.files);
   skipped.push(...py.skipped);
+  // DAGs read one file each: a dbt run selecting models by path or tag is resolved here, where
+  // the dbt projects' models are known.
+  resolveDagSelectors(files, dbt.projects.map((s) => s.project));
   // DVC first: MLflow runs are checked against the data versions dvc.lock records.
   const dvc = await readDvcFiles(all, read, fs);
   files.push(...dvc);

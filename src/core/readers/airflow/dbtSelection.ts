@@ -1,0 +1,82 @@
+// dbt selectors that name models by where they are or how they are tagged (`path:models/marts`,
+// `tag:nightly`, `models/staging`) cannot be resolved by the DAG reader, which sees one Python
+// file: they need the dbt projects' models. Once every reader has run, each DAG that runs such a
+// selector gets a ref to every model it selects, so the DAG is downstream of them as it is of a
+// model it names. Model paths and tags never change in an in-place update (only a model whose
+// facts other than its upstream stay the same is patched), so resolving them here, at build
+// time, gives what a build after any edit would.
+import type { AssetFact, FileFacts, UpstreamRef } from '../../model';
+import type { DbtProject } from '../../dbt/dbtProject';
+
+interface ModelEntry {
+  name: string;
+  project: string;
+  /** The model file relative to its project's folder, as dbt's `path:` method reads it. */
+  projectPath: string;
+  tags: string[];
+}
+
+/** Adds refs to the models each DAG's `path:` / `tag:` selectors select; other selectors are already refs. */
+export function resolveDagSelectors(files: FileFacts[], projects: DbtProject[]): void {
+  const dags = files.flatMap((f) => f.assets).filter((a) => a.asset_type === 'dag' && Array.isArray(a.meta?.dbtSelectors));
+  if (!dags.length || !projects.length) return;
+  const models = modelEntries(files, projects);
+  for (const dag of dags) {
+    const refs: UpstreamRef[] = [];
+    for (const selector of dag.meta!.dbtSelectors as string[]) {
+      for (const m of selected(selector, models)) refs.push({ kind: 'ref', name: m.name, package: m.project });
+    }
+    addRefs(dag, refs);
+  }
+}
+
+function modelEntries(files: FileFacts[], projects: DbtProject[]): ModelEntry[] {
+  const roots = new Map(projects.map((p) => [p.name, p.root]));
+  const out: ModelEntry[] = [];
+  for (const f of files) {
+    for (const a of f.assets) {
+      if (a.asset_type !== 'dbt_model' || typeof a.meta?.project !== 'string' || !a.location) continue;
+      const root = roots.get(a.meta.project);
+      if (root === undefined) continue;
+      const projectPath = root && a.location.path.startsWith(`${root}/`) ? a.location.path.slice(root.length + 1) : a.location.path;
+      const tags = a.meta.tags;
+      out.push({ name: a.name, project: a.meta.project, projectPath, tags: Array.isArray(tags) ? tags.map(String) : typeof tags === 'string' ? [tags] : [] });
+    }
+  }
+  return out;
+}
+
+/**
+ * The models one selector selects by path or tag. Graph operators (`+`, `n+`, `@`) are dropped:
+ * the named models are what the DAG depends on, as for `+model`. A comma joins criteria that
+ * must all hold (dbt's intersection). Names without a method are refs already (selectorModel).
+ */
+function selected(selector: string, models: ModelEntry[]): ModelEntry[] {
+  const parts = selector.split(',').map((p) => p.replace(/^@/, '').replace(/^\d*\+/, '').replace(/\+\d*$/, ''));
+  const tests = parts.map(criterion);
+  if (tests.some((t) => t === undefined)) return [];
+  return models.filter((m) => tests.every((t) => t!(m)));
+}
+
+function criterion(part: string): ((m: ModelEntry) => boolean) | undefined {
+  const colon = part.indexOf(':');
+  const method = colon > 0 ? part.slice(0, colon) : undefined;
+  const value = colon > 0 ? part.slice(colon + 1) : part;
+  if (method === 'tag') return (m) => m.tags.includes(value);
+  // dbt reads a method-less selector with a slash or a .sql ending as a path.
+  if (method === 'path' || (method === undefined && (value.includes('/') || value.endsWith('.sql')))) {
+    const p = value.replace(/^\.\//, '').replace(/\/+$/, '');
+    return (m) => m.projectPath === p || m.projectPath.startsWith(`${p}/`);
+  }
+  return undefined;
+}
+
+function addRefs(dag: AssetFact, refs: UpstreamRef[]): void {
+  const key = (u: UpstreamRef) => JSON.stringify(u);
+  const seen = new Set(dag.upstream.map(key));
+  for (const r of refs) {
+    if (seen.has(key(r))) continue;
+    seen.add(key(r));
+    dag.upstream.push(r);
+  }
+}

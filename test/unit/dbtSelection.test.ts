@@ -1,0 +1,89 @@
+// dbt runs in DAGs that select models by folder or tag: the DAG must come out downstream of each
+// model the selector picks in the dbt project, as it does for a model it names.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLineageIndex } from '../../src/core/lineageIndex';
+import { MemoryFileSystem } from '../../src/core/io/fileSystem';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+const DBT: Record<string, string> = {
+  'analytics/dbt_project.yml': lines(
+    'name: jaffle',
+    'config-version: 2',
+    'profile: jaffle',
+    'models:',
+    '  jaffle:',
+    '    staging:',
+    '      +materialized: view',
+    '    marts:',
+    '      +tags: [nightly]',
+    '      finance:',
+    '        +tags: [finance]',
+  ),
+  'analytics/models/staging/stg_orders.sql': lines('select id as order_id, amount from raw.orders'),
+  'analytics/models/staging/stg_payments.sql': lines('select id as payment_id, order_id, amount from raw.payments'),
+  'analytics/models/marts/customers.sql': lines("select order_id from {{ ref('stg_orders') }}"),
+  'analytics/models/marts/finance/revenue.sql': lines("select sum(amount) as revenue from {{ ref('stg_payments') }}"),
+  'analytics/models/marts/finance/legacy_revenue.sql': lines("{{ config(tags=['legacy']) }}", "select sum(amount) as revenue from {{ ref('stg_payments') }}"),
+  'analytics/models/hourly_kpis.sql': lines("{{ config(tags=['hourly']) }}", "select count(*) as n from {{ ref('stg_orders') }}"),
+};
+
+const DAGS: Record<string, string> = {
+  'dags/dbt_schedules.py': lines(
+    'from airflow import DAG',
+    'from airflow.operators.bash import BashOperator',
+    '',
+    'DBT = "cd /opt/airflow/analytics && dbt"',
+    '',
+    'with DAG("dbt_nightly", schedule="0 2 * * *") as nightly:',
+    '    staging = BashOperator(task_id="staging", bash_command=f"{DBT} run --select path:models/staging")',
+    '    marts = BashOperator(task_id="marts", bash_command=f"{DBT} build --select tag:nightly")',
+    '    staging >> marts',
+    '',
+    'with DAG("dbt_hourly", schedule="@hourly") as hourly:',
+    '    BashOperator(task_id="kpis", bash_command=f"{DBT} run -s +tag:hourly")',
+    '',
+    'with DAG("dbt_finance", schedule=None) as finance:',
+    '    BashOperator(task_id="finance", bash_command=f"{DBT} run --select models/marts/finance,tag:finance")',
+    '    BashOperator(task_id="nothing", bash_command=f"{DBT} run --select tag:no_such_tag")',
+  ),
+};
+
+async function upstreamModels(files: Record<string, string>, dag: string): Promise<string[]> {
+  const index = await createLineageIndex(new MemoryFileSystem(files));
+  assert.ok(!index.diagnostics.some((d) => d.code === 'unknown-ref'), JSON.stringify(index.diagnostics));
+  return index.graph
+    .upstreamOf(`dag:${dag}`)
+    .map((e) => index.get(e.from)!)
+    .filter((a) => a.asset_type === 'dbt_model')
+    .map((a) => a.name)
+    .sort();
+}
+
+test('path: selects the models under a folder of the dbt project; tag: those a folder config tags', async () => {
+  // path:models/staging, then tag:nightly (a folder +tags, which marts/finance accumulates).
+  assert.deepEqual(await upstreamModels({ ...DBT, ...DAGS }, 'dbt_nightly'), ['customers', 'legacy_revenue', 'revenue', 'stg_orders', 'stg_payments']);
+});
+
+test('tag: selects by tags from config() in the model, with graph operators around it', async () => {
+  assert.deepEqual(await upstreamModels({ ...DBT, ...DAGS }, 'dbt_hourly'), ['hourly_kpis']);
+});
+
+test('a bare path and an intersection with a comma; a tag no model has selects nothing', async () => {
+  assert.deepEqual(await upstreamModels({ ...DBT, ...DAGS }, 'dbt_finance'), ['legacy_revenue', 'revenue']);
+});
+
+test('Cosmos: RenderConfig(select=["path:..."]) selects the same way', async () => {
+  const cosmos = lines(
+    'from cosmos import DbtDag, ProjectConfig, RenderConfig',
+    '',
+    'jaffle_staging = DbtDag(',
+    '    dag_id="jaffle_staging",',
+    '    project_config=ProjectConfig("/usr/local/airflow/dags/dbt/jaffle"),',
+    '    render_config=RenderConfig(select=["path:models/staging"]),',
+    '    schedule="@daily",',
+    ')',
+  );
+  assert.deepEqual(await upstreamModels({ ...DBT, 'dags/jaffle_staging.py': cosmos }, 'jaffle_staging'), ['stg_orders', 'stg_payments']);
+});
