@@ -515,15 +515,13 @@ test('ExternalTaskSensor waits on another DAG; SparkSubmitOperator runs a job; T
     ),
   });
   const dag = asset(facts, 'dag:customer_ltv');
-  // The submitted application is upstream of the DAG, as the dbt models a DAG runs are.
-  assert.deepEqual(dag.upstream, [
-    { kind: 'name', name: 'dag:daily_revenue_report' },
-    { kind: 'path', path: 'jobs/customer_ltv.py' },
-  ]);
+  assert.deepEqual(dag.upstream, [{ kind: 'name', name: 'dag:daily_revenue_report' }]);
   assert.deepEqual(dag.meta, { schedule: '@daily', tags: [], tasks: ['wait_for_revenue', 'customer_ltv', 'trigger_reports'], dagFile: file, runs: [{ kind: 'spark', path: 'jobs/customer_ltv.py' }], triggers: ['reports'] });
   assert.deepEqual(taskGraph(facts, 'customer_ltv'), { wait_for_revenue: [], customer_ltv: ['wait_for_revenue'], trigger_reports: ['customer_ltv'] });
   // Tasks carry task dependencies only: no data upstream on any task.
   for (const t of facts.assets.filter((a) => a.asset_type === 'airflow_task')) assert.ok(t.upstream.every((u) => u.kind === 'name' && u.name.startsWith('task:')));
+  // The task that submits the job names its file, for the link made once the job is read.
+  assert.equal(asset(facts, 'task:customer_ltv.customer_ltv').meta?.application, 'jobs/customer_ltv.py');
 });
 
 test('SQL held in a constant is marked as found through a variable; the dialect follows the connection', async () => {

@@ -58,14 +58,20 @@ test('one table, whatever the case it is named in; one file, whatever folder nam
     '[DBT_MODEL] fct_orders',
     ' └── [DAG] nightly_totals',
     ' └── [SPARK_JOB] order_totals',
-    '  └── [DAG] nightly_totals',
     '  └── [FILE] data/order_totals.parquet',
     '   └── [DAG] totals_report',
     '   └── [DVC_STAGE] score',
     '    └── [FILE] pipelines/scoring/scores.csv',
   ]);
-  const files = index.graph.downstreamOf('spark_job:order_totals').map((e) => e.to).sort();
-  assert.deepEqual(files, ['dag:nightly_totals', 'file:data/order_totals.parquet']);
+  assert.deepEqual(index.graph.downstreamOf('spark_job:order_totals').map((e) => e.to), ['file:data/order_totals.parquet']);
+  // The task that submits the job is upstream of it (run by), not the DAG (see submittedJobs.ts).
+  assert.deepEqual(formatTree(index.lineage(index.get('spark_job:order_totals')!, 'upstream', 10).graph, 'upstream'), [
+    '[SPARK_JOB] order_totals',
+    ' └── [DBT_MODEL] fct_orders',
+    '  └── [TABLE] orders',
+    ' └── [AIRFLOW_TASK] nightly_totals.order_totals',
+    '  └── [AIRFLOW_TASK] nightly_totals.check_orders',
+  ]);
 });
 
 test('a rename in the dbt model reaches the Spark job and the DAG that name the column, in any case', async () => {
@@ -83,14 +89,44 @@ test('a rename in the dbt model reaches the Spark job and the DAG that name the 
     ['nightly_totals', 'breaking', 'order_total'],
     ['order_totals', 'breaking', 'order_total'],
   ]);
-  // customer_id is written through as it is: the file has it and breaks. What depends on the job
-  // or the file without naming columns is a warning: the DAG that submits the job, the DVC stage
-  // and the DAG scheduled on the file.
+  // customer_id is written through as it is: the file has it and breaks. What depends on the file
+  // without naming columns is a warning: the DVC stage and the DAG scheduled on the file.
   assert.deepEqual(affected('customer_id'), [
     ['data/order_totals.parquet', 'breaking', 'customer_id'],
-    ['nightly_totals', 'warning', 'customer_id'],
     ['order_totals', 'breaking', 'customer_id'],
     ['score', 'warning', 'customer_id'],
     ['totals_report', 'warning', 'customer_id'],
+  ]);
+});
+
+// An ingestion DAG lands a Dataset, then submits the Spark job that reads it: a common shape, and
+// no loop. (With the job upstream of the DAG, it was one: the DAG → the file → the job → the DAG.)
+test('a DAG that lands a Dataset and submits the job reading it: no dependency cycle', async () => {
+  const index = await createLineageIndex(
+    new MemoryFileSystem({
+      'dags/ingest.py': lines(
+        'from airflow import DAG',
+        'from airflow.datasets import Dataset',
+        'from airflow.operators.bash import BashOperator',
+        'from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator',
+        'with DAG("ingest_events", schedule="@hourly") as dag:',
+        '    land = BashOperator(task_id="land", bash_command="./land.sh", outlets=[Dataset("data/raw_events.parquet")])',
+        '    process = SparkSubmitOperator(task_id="process", application="jobs/process.py")',
+        '    land >> process',
+      ),
+      'jobs/process.py': lines(
+        'from pyspark.sql import SparkSession',
+        'spark = SparkSession.builder.appName("process_events").getOrCreate()',
+        'spark.read.parquet("data/raw_events.parquet").select("user_id", "event").write.parquet("data/processed.parquet")',
+      ),
+    }),
+  );
+  assert.deepEqual(index.diagnostics, []);
+  assert.deepEqual(formatTree(index.lineage(index.get('spark_job:process_events')!, 'upstream', 10).graph, 'upstream'), [
+    '[SPARK_JOB] process_events',
+    ' └── [AIRFLOW_TASK] ingest_events.process',
+    '  └── [AIRFLOW_TASK] ingest_events.land',
+    ' └── [FILE] data/raw_events.parquet',
+    '  └── [DAG] ingest_events',
   ]);
 });

@@ -147,9 +147,8 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
     const app = sparkApplication(task, scopes, dagDir);
     if (app) {
       runs.push({ kind: 'spark', path: app });
-      // Like the dbt models it runs, the job a DAG submits is upstream of it: the path resolves
-      // to the Spark job that file defines (or to the file, when the job is not in the workspace).
-      addUp({ kind: 'path', path: app });
+      // The task is linked to the job that file defines once every file is read (submittedJobs.ts).
+      taskMeta.application = app;
     }
     const other = externalDag(task, scopes);
     if (other && other !== dag.dagId) addUp({ kind: 'name', name: `dag:${other}` });
