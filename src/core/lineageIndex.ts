@@ -30,7 +30,7 @@ import type { Frame } from './cache/frames';
 import type { ColumnReference } from './graph/lineageGraph';
 import { MemoryAnalysisCache } from './cache/analysisCache';
 import { cycleDiagnostics, dedupeDiagnostics } from './graph/indexDiagnostics';
-import { pathAsset, projectOf, relationAsset, resolveUpstream, unresolvedDiagnostic } from './graph/upstreamResolution';
+import { linkFact, pathAsset, relationAsset, resolveUpstream } from './graph/upstreamResolution';
 import { analyzeImpact } from './impact/impactAnalysis';
 import type { ImpactReport } from './impact/impactAnalysis';
 import { lineageTree } from './query/lineageTree';
@@ -302,14 +302,13 @@ export class LineageIndex {
       const turn = pause();
       if (turn) await turn;
     }
+    const resolve = (up: UpstreamRef, project?: string) => this.resolveUpstream(up, project);
+    const link = (from: string, to: string) => this.graph.addEdge(from, to, 'explicit');
+    const report = (d: Diagnostic) => void this.diagnostics.push(d);
     for (const [fact, asset] of pending) {
       const turn = pause();
       if (turn) await turn;
-      for (const up of fact.upstream) {
-        const target = this.resolveUpstream(up, projectOf(fact));
-        if (target) this.graph.addEdge(target.id, asset.id, 'explicit');
-        else this.diagnostics.push(unresolvedDiagnostic(up, fact));
-      }
+      linkFact(fact, asset, resolve, link, report);
     }
     await addDeclaredReferences(this, pending.map(([f]) => f), this.fs);
     this.timings.tableGraphMs = performance.now() - t0;

@@ -117,6 +117,11 @@ export interface AssetFact {
   /** True when `columns` is the full list (DDL, seed header), not just the documented ones. */
   columnsComplete?: boolean;
   upstream: UpstreamRef[];
+  /**
+   * What this asset runs or builds, each downstream of it: the dbt models an Airflow task runs,
+   * the Spark job it submits. Named the way upstream references are, resolved the same way.
+   */
+  runs?: UpstreamRef[];
   declaredColumnRefs?: DeclaredColumnRef[];
   /** Which reader made the fact; decides precedence when facts merge (see graph/assetMerge.ts). */
   origin: 'dbt' | 'manifest' | 'sql' | 'lineage_yml' | 'airflow' | 'spark' | 'dvc' | 'mlflow';

@@ -485,13 +485,24 @@ test('dbt runs: BashOperator selectors, dbt operators, Cosmos DbtDag and DbtTask
       '    pre >> tg >> post',
     ),
   });
+  // What a task runs is downstream of the task (its runs), not upstream of the DAG.
+  const refs = (...names: string[]) => names.map((name) => ({ kind: 'ref', name }));
   const nightly = asset(facts, 'dag:dbt_nightly');
-  assert.deepEqual(nightly.upstream, ['raw_customers', 'fct_orders', 'stg_customers', 'dim_customers'].map((name) => ({ kind: 'ref', name })));
+  assert.deepEqual(nightly.upstream, []);
   assert.deepEqual(nightly.meta?.dbtSelectors, ['raw_customers', '+fct_orders', 'stg_customers+', 'path:models/marts', 'tag:nightly', '2+dim_customers']);
+  assert.deepEqual(asset(facts, 'task:dbt_nightly.dbt_seed').runs, refs('raw_customers'));
+  // path: and tag: are resolved against the dbt projects once every file is read (dbtSelection.ts).
+  assert.deepEqual(asset(facts, 'task:dbt_nightly.dbt_run').runs, refs('fct_orders', 'stg_customers'));
+  assert.deepEqual(asset(facts, 'task:dbt_nightly.dbt_run').meta?.dbtRuns, ['+fct_orders', 'stg_customers+', 'path:models/marts', 'tag:nightly']);
+  assert.deepEqual(asset(facts, 'task:dbt_nightly.dbt_build').runs, refs('dim_customers'));
+  assert.equal(asset(facts, 'task:dbt_nightly.dbt_test').runs, undefined, 'dbt test builds nothing');
+  // A Cosmos DbtDag is the run of its project: the DAG itself runs the models.
   const jaffle = asset(facts, 'dag:jaffle_cosmos');
-  assert.deepEqual(jaffle.upstream, [{ kind: 'ref', name: 'customers' }]);
-  assert.deepEqual(jaffle.meta, { schedule: '@daily', tags: [], tasks: [], dagFile: file, dbtProject: '/usr/local/airflow/dbt/jaffle_shop', dbtSelectors: ['path:models/staging', 'customers'] });
-  assert.deepEqual(asset(facts, 'dag:mixed').upstream, [{ kind: 'ref', name: 'orders' }]);
+  assert.deepEqual(jaffle.upstream, []);
+  assert.deepEqual(jaffle.runs, refs('customers'));
+  assert.deepEqual(jaffle.meta, { schedule: '@daily', tags: [], tasks: [], dagFile: file, dbtProject: '/usr/local/airflow/dbt/jaffle_shop', dbtSelectors: ['path:models/staging', 'customers'], dbtRuns: ['path:models/staging', 'customers'] });
+  assert.deepEqual(asset(facts, 'dag:mixed').upstream, []);
+  assert.deepEqual(asset(facts, 'task:mixed.transform').runs, refs('orders'));
   assert.deepEqual(taskGraph(facts, 'mixed'), { pre: [], transform: ['pre'], post: ['transform'] });
   assert.equal(asset(facts, 'task:mixed.transform').meta?.operator, 'DbtTaskGroup');
   assert.deepEqual(parseDbtCommand('dbt --no-write-json run --models=orders && dbt test'), ['orders']);
@@ -520,8 +531,8 @@ test('ExternalTaskSensor waits on another DAG; SparkSubmitOperator runs a job; T
   assert.deepEqual(taskGraph(facts, 'customer_ltv'), { wait_for_revenue: [], customer_ltv: ['wait_for_revenue'], trigger_reports: ['customer_ltv'] });
   // Tasks carry task dependencies only: no data upstream on any task.
   for (const t of facts.assets.filter((a) => a.asset_type === 'airflow_task')) assert.ok(t.upstream.every((u) => u.kind === 'name' && u.name.startsWith('task:')));
-  // The task that submits the job names its file, for the link made once the job is read.
-  assert.equal(asset(facts, 'task:customer_ltv.customer_ltv').meta?.application, 'jobs/customer_ltv.py');
+  // The task that submits the job runs it: the path resolves to the job that file defines.
+  assert.deepEqual(asset(facts, 'task:customer_ltv.customer_ltv').runs, [{ kind: 'path', path: 'jobs/customer_ltv.py' }]);
 });
 
 test('SQL held in a constant is marked as found through a variable; the dialect follows the connection', async () => {

@@ -130,3 +130,29 @@ test('a DAG that lands a Dataset and submits the job reading it: no dependency c
     '  └── [DAG] ingest_events',
   ]);
 });
+
+// The commonest Airflow + dbt DAG: load the raw table with SQL, then build the models on it. With
+// the models a DAG runs upstream of the DAG, it was a loop: the DAG → raw.orders → stg_orders → it.
+test('a DAG that loads a raw table and then runs dbt on it: no cycle; the models are run by the task', async () => {
+  const index = await createLineageIndex(
+    new MemoryFileSystem({
+      ...Object.fromEntries(Object.entries(WORKSPACE).filter(([p]) => !p.startsWith('dags/'))),
+      'dags/load_and_build.py': lines(
+        'from airflow import DAG',
+        'from airflow.operators.bash import BashOperator',
+        'from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator',
+        'with DAG("load_and_build", schedule="@daily") as dag:',
+        '    load = SQLExecuteQueryOperator(task_id="load", conn_id="warehouse", sql="insert into raw.orders select * from landing.orders")',
+        '    build = BashOperator(task_id="build", bash_command="dbt build --select fct_orders+")',
+        '    load >> build',
+      ),
+    }),
+  );
+  assert.deepEqual(index.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(formatTree(index.lineage(index.get('dag:load_and_build')!, 'downstream', 2).graph, 'downstream'), [
+    '[DAG] load_and_build',
+    ' └── [TABLE] orders',
+    '  └── [DBT_MODEL] fct_orders …',
+  ]);
+  assert.deepEqual(index.graph.downstreamOf('task:load_and_build.build').map((e) => index.get(e.to)!.name), ['fct_orders']);
+});

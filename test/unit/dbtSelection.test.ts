@@ -1,5 +1,6 @@
-// dbt runs in DAGs that select models by folder or tag: the DAG must come out downstream of each
-// model the selector picks in the dbt project, as it does for a model it names.
+// dbt runs in DAGs that select models by folder or tag: each model the selector picks in the dbt
+// project must come out downstream of the task that runs it (of the DAG, for a Cosmos DbtDag), as a
+// model the task names does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLineageIndex } from '../../src/core/lineageIndex';
@@ -50,28 +51,31 @@ const DAGS: Record<string, string> = {
   ),
 };
 
-async function upstreamModels(files: Record<string, string>, dag: string): Promise<string[]> {
+/** The models run by `id` (a task, or a Cosmos DAG): the dbt models directly downstream of it. */
+async function modelsRunBy(files: Record<string, string>, id: string): Promise<string[]> {
   const index = await createLineageIndex(new MemoryFileSystem(files));
-  assert.ok(!index.diagnostics.some((d) => d.code === 'unknown-ref'), JSON.stringify(index.diagnostics));
+  assert.deepEqual(index.diagnostics, []);
   return index.graph
-    .upstreamOf(`dag:${dag}`)
-    .map((e) => index.get(e.from)!)
+    .downstreamOf(id)
+    .map((e) => index.get(e.to)!)
     .filter((a) => a.asset_type === 'dbt_model')
     .map((a) => a.name)
     .sort();
 }
 
 test('path: selects the models under a folder of the dbt project; tag: those a folder config tags', async () => {
-  // path:models/staging, then tag:nightly (a folder +tags, which marts/finance accumulates).
-  assert.deepEqual(await upstreamModels({ ...DBT, ...DAGS }, 'dbt_nightly'), ['customers', 'legacy_revenue', 'revenue', 'stg_orders', 'stg_payments']);
+  assert.deepEqual(await modelsRunBy({ ...DBT, ...DAGS }, 'task:dbt_nightly.staging'), ['stg_orders', 'stg_payments']);
+  // tag:nightly: a folder's +tags, which marts/finance accumulates, and config() adds to.
+  assert.deepEqual(await modelsRunBy({ ...DBT, ...DAGS }, 'task:dbt_nightly.marts'), ['customers', 'legacy_revenue', 'revenue']);
 });
 
 test('tag: selects by tags from config() in the model, with graph operators around it', async () => {
-  assert.deepEqual(await upstreamModels({ ...DBT, ...DAGS }, 'dbt_hourly'), ['hourly_kpis']);
+  assert.deepEqual(await modelsRunBy({ ...DBT, ...DAGS }, 'task:dbt_hourly.kpis'), ['hourly_kpis']);
 });
 
 test('a bare path and an intersection with a comma; a tag no model has selects nothing', async () => {
-  assert.deepEqual(await upstreamModels({ ...DBT, ...DAGS }, 'dbt_finance'), ['legacy_revenue', 'revenue']);
+  assert.deepEqual(await modelsRunBy({ ...DBT, ...DAGS }, 'task:dbt_finance.finance'), ['legacy_revenue', 'revenue']);
+  assert.deepEqual(await modelsRunBy({ ...DBT, ...DAGS }, 'task:dbt_finance.nothing'), []);
 });
 
 test('Cosmos: RenderConfig(select=["path:..."]) selects the same way', async () => {
@@ -85,5 +89,5 @@ test('Cosmos: RenderConfig(select=["path:..."]) selects the same way', async () 
     '    schedule="@daily",',
     ')',
   );
-  assert.deepEqual(await upstreamModels({ ...DBT, 'dags/jaffle_staging.py': cosmos }, 'jaffle_staging'), ['stg_orders', 'stg_payments']);
+  assert.deepEqual(await modelsRunBy({ ...DBT, 'dags/jaffle_staging.py': cosmos }, 'dag:jaffle_staging'), ['stg_orders', 'stg_payments']);
 });

@@ -54,6 +54,24 @@ export function resolveUpstream(assets: AssetIndex, up: UpstreamRef, project?: s
   }
 }
 
+/**
+ * The table-level edges a fact declares: from each upstream to its asset, and from its asset to
+ * what it runs (see AssetFact.runs). A reference that resolves to nothing is reported.
+ */
+export function linkFact(fact: AssetFact, asset: Asset, resolve: (up: UpstreamRef, project?: string) => Asset | undefined, link: (from: string, to: string) => void, report: (d: Diagnostic) => void): void {
+  const project = projectOf(fact);
+  for (const up of fact.upstream) {
+    const target = resolve(up, project);
+    if (target) link(target.id, asset.id);
+    else report(unresolvedDiagnostic(up, fact));
+  }
+  for (const run of fact.runs ?? []) {
+    const target = resolve(run, project);
+    if (target) link(asset.id, target.id);
+    else report(unresolvedDiagnostic(run, fact));
+  }
+}
+
 /** The dbt project a fact belongs to (its refs look there first). */
 export function projectOf(fact: AssetFact): string | undefined {
   return typeof fact.meta?.project === 'string' ? fact.meta.project : undefined;

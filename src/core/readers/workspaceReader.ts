@@ -12,7 +12,6 @@ import { readMlflowFiles } from './mlflow/mlflowReader';
 import { lockedHashes, readDvcFiles } from './dvc/dvcReader';
 import { pythonReadersFor } from './pythonFileReader';
 import { resolveDagSelectors } from './airflow/dbtSelection';
-import { linkSubmittedJobs } from './airflow/submittedJobs';
 import type { PythonJob } from './pythonFileReader';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -92,7 +91,6 @@ export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialec
   // DAGs read one file each: a dbt run selecting models by path or tag is resolved here, where
   // the dbt projects' models are known.
   resolveDagSelectors(files, dbt.projects.map((s) => s.project));
-  linkSubmittedJobs(py.files);
   // DVC first: MLflow runs are checked against the data versions dvc.lock records.
   const dvc = await readDvcFiles(all, read, fs);
   files.push(...dvc);

@@ -109,8 +109,11 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
   const scheduled = datasetUris(scheduleNode, scopes);
   for (const d of scheduled) addUp(datasetUpstream(d));
 
+  // A Cosmos DbtDag is its dbt project's run: the models it selects are downstream of the DAG.
+  const dagRuns: string[] = [];
   if (dag.cosmos) {
-    selectors.push(...cosmosSelectors(dag.kwargs, scopes));
+    dagRuns.push(...cosmosSelectors(dag.kwargs, scopes));
+    selectors.push(...dagRuns);
     const project = projectPath(dag.kwargs, scopes, dagDir);
     if (project) meta.dbtProject = project;
   }
@@ -122,7 +125,8 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
     const taskMeta: Record<string, unknown> = { parent: dagId, operator: task.operator };
     if (task.group) taskMeta.taskGroup = task.group.id;
     if (task.mapped) taskMeta.mapped = true;
-    tasks.push({ id: `task:${dag.dagId}.${task.taskId}`, asset_type: 'airflow_task', name: `${dag.dagId}.${task.taskId}`, aliases: [], source_ref: path, location: loc(task.at), origin: 'airflow', upstream: taskUp, meta: taskMeta });
+    const taskFact: AssetFact = { id: `task:${dag.dagId}.${task.taskId}`, asset_type: 'airflow_task', name: `${dag.dagId}.${task.taskId}`, aliases: [], source_ref: path, location: loc(task.at), origin: 'airflow', upstream: taskUp, meta: taskMeta };
+    tasks.push(taskFact);
 
     const { sql, missing, unknown } = await taskSql(task, { path, scopes, defaultDialect: rc.opts.dialect, searchpath, readFile: rc.opts.readFile });
     for (const s of sql) {
@@ -142,13 +146,21 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
     for (const m of missing) {
       out.diagnostics.push({ path, ...positionOf(m.at), severity: 'warning', code: 'missing-file', message: `${dag.dagId}.${task.taskId}: SQL file "${m.file}" not found in the DAG folder or template_searchpath` });
     }
+    // What the task runs is downstream of the task, not of the DAG: the DAG is the consumer of
+    // what its tasks read and the producer of their Datasets, so "dbt build after loading raw"
+    // or "submit the job that reads the landed file" would otherwise be dependency cycles.
     const sel = dbtSelectors(task, scopes);
-    if (sel) selectors.push(...sel);
+    if (sel) {
+      selectors.push(...sel);
+      taskMeta.dbtRuns = sel; // path: and tag: selectors are resolved against the projects (dbtSelection.ts)
+      const named = runRefs(sel);
+      if (named.length) taskFact.runs = named;
+    }
     const app = sparkApplication(task, scopes, dagDir);
     if (app) {
       runs.push({ kind: 'spark', path: app });
-      // The task is linked to the job that file defines once every file is read (submittedJobs.ts).
-      taskMeta.application = app;
+      // The path resolves to the Spark job that file defines (or to the file, when it is no job).
+      (taskFact.runs ??= []).push({ kind: 'path', path: app });
     }
     const other = externalDag(task, scopes);
     if (other && other !== dag.dagId) addUp({ kind: 'name', name: `dag:${other}` });
@@ -157,10 +169,6 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
     for (const d of datasetUris(task.kwargs.get('inlets'), scopes)) addUp(datasetUpstream(d));
     outlets.push(...datasetUris(task.kwargs.get('outlets'), scopes));
   }
-  for (const s of selectors) {
-    const model = selectorModel(s);
-    if (model) addUp({ kind: 'ref', name: model });
-  }
 
   if (scheduleNode) meta.schedule = scheduleValue(scheduleNode, scheduled, scopes);
   meta.tags = stringList(dag.kwargs.get('tags'), scopes);
@@ -168,9 +176,10 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
   meta.dagFile = path;
   if (sqlRanges.length) meta.sqlRanges = sqlRanges;
   if (selectors.length) meta.dbtSelectors = [...new Set(selectors)];
+  if (dagRuns.length) meta.dbtRuns = dagRuns;
   if (runs.length) meta.runs = runs;
   if (triggers.length) meta.triggers = [...new Set(triggers)];
-  out.assets.push({ id: dagId, asset_type: 'dag', name: dag.dagId, source_ref: path, location: loc(dag.node), origin: 'airflow', upstream, meta }, ...tasks);
+  out.assets.push({ id: dagId, asset_type: 'dag', name: dag.dagId, source_ref: path, location: loc(dag.node), origin: 'airflow', upstream, ...(dagRuns.length && { runs: runRefs(dagRuns) }), meta }, ...tasks);
   for (const d of outlets) addOutlet(d, dagId, rc);
 }
 
@@ -184,6 +193,12 @@ export function sqlReads(sql: string, split = sql.includes(';')): UpstreamRef[] 
   const refs = split ? splitStatements(sql).flatMap((st) => scanTableReferences(st.text, st.start)) : scanTableReferences(sql, 0);
   const written = new Set(refs.filter((r) => r.role === 'write').map((r) => relationKey(r.relation)));
   return refs.filter((r) => r.role === 'read' && !written.has(relationKey(r.relation))).map((r) => ({ kind: 'relation', relation: r.relation }));
+}
+
+/** The models dbt selectors name outright (`model`, `+model`); path: and tag: ones come later. */
+function runRefs(selectors: string[]): UpstreamRef[] {
+  const names = selectors.map(selectorModel).filter((m): m is string => !!m);
+  return [...new Set(names)].map((name) => ({ kind: 'ref', name }));
 }
 
 function datasetUpstream(d: DatasetRef): UpstreamRef {

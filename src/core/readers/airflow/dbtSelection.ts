@@ -1,9 +1,9 @@
 // dbt selectors that name models by where they are or how they are tagged (`path:models/marts`,
 // `tag:nightly`, `models/staging`) cannot be resolved by the DAG reader, which sees one Python
-// file: they need the dbt projects' models. Once every reader has run, each DAG that runs such a
-// selector gets a ref to every model it selects, so the DAG is downstream of them as it is of a
-// model it names. Model paths and tags never change in an in-place update (only a model whose
-// facts other than its upstream stay the same is patched), so resolving them here, at build
+// file: they need the dbt projects' models. Once every reader has run, each task (or Cosmos
+// DbtDag) that runs such a selector gets a ref to every model it selects among what it runs, as it
+// has for a model it names. Model paths and tags never change in an in-place update (only a model
+// whose facts other than its upstream stay the same is patched), so resolving them here, at build
 // time, gives what a build after any edit would.
 import type { AssetFact, FileFacts, UpstreamRef } from '../../model';
 import type { DbtProject } from '../../dbt/dbtProject';
@@ -16,17 +16,17 @@ interface ModelEntry {
   tags: string[];
 }
 
-/** Adds refs to the models each DAG's `path:` / `tag:` selectors select; other selectors are already refs. */
+/** Adds the models each runner's `path:` / `tag:` selectors select to what it runs (meta.dbtRuns). */
 export function resolveDagSelectors(files: FileFacts[], projects: DbtProject[]): void {
-  const dags = files.flatMap((f) => f.assets).filter((a) => a.asset_type === 'dag' && Array.isArray(a.meta?.dbtSelectors));
-  if (!dags.length || !projects.length) return;
+  const runners = files.flatMap((f) => f.assets).filter((a) => (a.asset_type === 'airflow_task' || a.asset_type === 'dag') && Array.isArray(a.meta?.dbtRuns));
+  if (!runners.length || !projects.length) return;
   const models = modelEntries(files, projects);
-  for (const dag of dags) {
+  for (const runner of runners) {
     const refs: UpstreamRef[] = [];
-    for (const selector of dag.meta!.dbtSelectors as string[]) {
+    for (const selector of runner.meta!.dbtRuns as string[]) {
       for (const m of selected(selector, models)) refs.push({ kind: 'ref', name: m.name, package: m.project });
     }
-    addRefs(dag, refs);
+    addRefs(runner, refs);
   }
 }
 
@@ -71,12 +71,14 @@ function criterion(part: string): ((m: ModelEntry) => boolean) | undefined {
   return undefined;
 }
 
-function addRefs(dag: AssetFact, refs: UpstreamRef[]): void {
+function addRefs(runner: AssetFact, refs: UpstreamRef[]): void {
+  if (!refs.length) return;
   const key = (u: UpstreamRef) => JSON.stringify(u);
-  const seen = new Set(dag.upstream.map(key));
+  const runs = (runner.runs ??= []);
+  const seen = new Set(runs.map(key));
   for (const r of refs) {
     if (seen.has(key(r))) continue;
     seen.add(key(r));
-    dag.upstream.push(r);
+    runs.push(r);
   }
 }
