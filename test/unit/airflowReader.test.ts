@@ -682,3 +682,44 @@ test('DAG(dag_id=...) assigned to a variable; Redshift and Databricks SQL operat
   assert.deepEqual(asset(facts, 'file:s3://lake/curated/sessions/').upstream, [{ kind: 'name', name: 'dag:lakehouse_sync' }]);
   assert.deepEqual(facts.diagnostics, []);
 });
+
+// Tasks and DAGs made in loops have ids built from the loop variable: they are reported, not
+// dropped without a word. SQL built with .format() or % from constants is read.
+test('task and DAG ids known only at run time are reported; .format() and % SQL is read', async () => {
+  const file = 'dags/generated.py';
+  const facts = await read(file, {
+    [file]: src(
+      'from airflow import DAG',
+      'from airflow.providers.postgres.operators.postgres import PostgresOperator',
+      'SCHEMA = "marts"',
+      'with DAG("load_raw", schedule="@daily") as dag:',
+      '    for table in ["orders", "customers"]:',
+      '        PostgresOperator(task_id=f"load_{table}", sql=f"insert into raw.{table} select * from landing.{table}")',
+      '    fmt = PostgresOperator(task_id="fmt", sql="select order_id from {}.fct_orders".format(SCHEMA))',
+      '    pct = PostgresOperator(task_id="pct", sql="select customer_id from %s.dim_customers" % SCHEMA)',
+      '    fmt >> pct',
+      'for name in ["finance", "marketing"]:',
+      '    with DAG(dag_id=f"report_{name}", schedule=None) as d:',
+      '        PostgresOperator(task_id="refresh", sql="select 1")',
+    ),
+  });
+  assert.deepEqual(
+    facts.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`),
+    [
+      '11:21 runtime-value this DAG\'s dag_id (`f"report_{name}"`) is known only when the code runs, so the DAG and its tasks are not in the lineage',
+      '6:34 runtime-value this task\'s task_id (`f"load_{table}"`) is known only when the code runs, so the task and what it reads are not in the lineage',
+    ],
+  );
+  // The report DAGs' task is theirs, not load_raw's (the one DAG of the file that was read).
+  assert.deepEqual(taskGraph(facts, 'load_raw'), { fmt: [], pct: ['fmt'] });
+  assert.deepEqual(facts.assets.filter((a) => a.asset_type === 'dag').map((a) => a.id), ['dag:load_raw']);
+  assert.deepEqual(asset(facts, 'dag:load_raw').upstream, [
+    { kind: 'relation', relation: { schema: 'marts', name: 'fct_orders' } },
+    { kind: 'relation', relation: { schema: 'marts', name: 'dim_customers' } },
+  ]);
+  // Built from a constant: the references are inferred (warnings), like any SQL through a variable.
+  assert.deepEqual(facts.queries.map((q) => [q.sql, q.inferred]), [
+    ['select order_id from marts.fct_orders', true],
+    ['select customer_id from marts.dim_customers', true],
+  ]);
+});

@@ -66,6 +66,53 @@ test('a string summed from many pieces (constants, literals, parentheses) has it
   assert.equal(values[3], undefined);
 });
 
+// SQL built with str.format() or %: the plain cases have a value; anything else stays unknown
+// rather than guessed (a format spec, a conversion, a %-code other than s/d/i, a missing argument).
+test('str.format() and % formatting of constants', async () => {
+  await initPython();
+  const src = [
+    'SCHEMA = "marts"',
+    'TABLE = "fct_orders"',
+    'run(',
+    '  "select id from {}.{}".format(SCHEMA, TABLE),',
+    '  "select {0}, {0} from {t} where n > {1}".format("id", 10, t=TABLE),',
+    '  "select x from %s.%s" % (SCHEMA, TABLE),',
+    '  "select x from %(s)s.t limit %d" % {"s": SCHEMA, "n": 5} if False else "a %s b" % TABLE + "!",',
+    '  "100%% of {{}} in %s" % SCHEMA,',
+    '  "{:>10}".format(TABLE),',
+    '  "{!r}".format(TABLE),',
+    '  "%r" % TABLE,',
+    '  "%s %s" % (TABLE,),',
+    '  "%s" % (TABLE, SCHEMA),',
+    '  "{}".format(unknown_name),',
+    '  "{a.b}".format(a=TABLE),',
+    ')',
+  ].join('\n');
+  const tree = parsePython(src)!;
+  const scopes = new PyScopes(tree.rootNode);
+  const run = calls(tree.rootNode).find((c) => callName(c) === 'run')!;
+  const values = callArguments(run).positional.map((a) => stringValue(a, scopes)?.value);
+  assert.deepEqual(values, [
+    'select id from marts.fct_orders',
+    'select id, id from fct_orders where n > 10',
+    'select x from marts.fct_orders',
+    undefined, // a conditional expression is not followed
+    '100% of {{}} in marts',
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ]);
+  const sum = parsePython('X = "a %s b" % "t" + "!"\n')!;
+  const assigned = sum.rootNode.descendantsOfType('assignment')[0]!.childForFieldName('right');
+  assert.deepEqual(stringValue(assigned, new PyScopes(sum.rootNode)), { value: 'a t b!', viaVariable: false });
+  const dict = parsePython('X = "select x from %(s)s.t limit %(n)d" % {"s": "m", "n": 5}\n')!;
+  assert.deepEqual(stringValue(dict.rootNode.descendantsOfType('assignment')[0]!.childForFieldName('right'), new PyScopes(dict.rootNode))?.value, 'select x from m.t limit 5');
+});
+
 test('call names follow method chains; keyword arguments are found', async () => {
   await initPython();
   const tree = parsePython('spark.read.format("delta").load(path, mergeSchema=True)\nOp(task_id="t1", sql="select 1")')!;

@@ -3,6 +3,7 @@
 // module or the enclosing function, `os.path.join`, and dotted call names. A value that needed a
 // variable is marked, because lineage found that way is less certain (a warning, not breaking).
 import type { PyNode } from './pythonParser';
+import { formatWith, percentWith } from './pyFormat';
 
 export interface PyString {
   value: string;
@@ -72,12 +73,13 @@ export function stringValue(node: PyNode | null | undefined, scopes: PyScopes, d
     case 'concatenated_string':
       return join(node.namedChildren.map((c) => stringValue(c, scopes, depth + 1)));
     case 'binary_operator': {
+      if (node.childForFieldName('operator')?.text === '%') return percentFormat(node, scopes, depth);
       // `a + b + c` is `(a + b) + c`, nested on the left as deep as the sum is long: its parts are
       // gathered down the left side in a loop, so `depth` (which stops a cycle of names bound to
       // each other) does not cap how many pieces a SQL string may be built from.
       const parts: (PyNode | null)[] = [];
       let head: PyNode = node;
-      while (head.type === 'binary_operator') {
+      while (head.type === 'binary_operator' && head.childForFieldName('operator')?.text !== '%') {
         if (head.childForFieldName('operator')?.text !== '+') return undefined;
         parts.push(head.childForFieldName('right'));
         const left = head.childForFieldName('left');
@@ -95,7 +97,7 @@ export function stringValue(node: PyNode | null | undefined, scopes: PyScopes, d
       return v ? { value: v.value, viaVariable: true } : undefined;
     }
     case 'call':
-      return pathJoin(node, scopes, depth);
+      return pathJoin(node, scopes, depth) ?? formatCall(node, scopes, depth);
     default:
       return undefined;
   }
@@ -114,6 +116,56 @@ function pathJoin(call: PyNode, scopes: PyScopes, depth: number): PyString | und
   const parts = args.map((a) => stringValue(a, scopes, depth + 1));
   const joined = join(parts.flatMap((p, i) => (i ? [{ value: '/', viaVariable: false }, p] : [p])));
   return joined ? { ...joined, value: joined.value.replace(/\/{2,}/g, '/') } : undefined;
+}
+
+/** An argument of a format: a string, or a number written as one. */
+function argValue(node: PyNode | null | undefined, scopes: PyScopes, depth: number): PyString | undefined {
+  if (node?.type === 'integer' || node?.type === 'float') return { value: node.text, viaVariable: false };
+  return stringValue(node, scopes, depth + 1);
+}
+
+/** Whether any of the parts came through a variable; undefined when one is unknown. */
+function known(parts: (PyString | undefined)[]): { values: string[]; viaVariable: boolean } | undefined {
+  if (parts.some((p) => !p)) return undefined;
+  return { values: parts.map((p) => p!.value), viaVariable: parts.some((p) => p!.viaVariable) };
+}
+
+// `"select * from {}.{}".format(SCHEMA, TABLE)`, keyword fields too (see pyFormat.ts).
+function formatCall(call: PyNode, scopes: PyScopes, depth: number): PyString | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'format') return undefined;
+  const template = stringValue(fn.childForFieldName('object'), scopes, depth + 1);
+  if (!template) return undefined;
+  const { positional, keywords } = callArguments(call);
+  const names = [...keywords.keys()];
+  const args = known([template, ...positional.map((a) => argValue(a, scopes, depth)), ...names.map((k) => argValue(keywords.get(k), scopes, depth))]);
+  if (!args) return undefined;
+  const [text, ...rest] = args.values;
+  const value = formatWith(text, rest.slice(0, positional.length), new Map(names.map((k, i) => [k, rest[positional.length + i]])));
+  return value === undefined ? undefined : { value, viaVariable: args.viaVariable };
+}
+
+// `"... %s.%s" % (SCHEMA, TABLE)`, `"%(t)s" % {"t": T}`, `"%s" % T` (see pyFormat.ts).
+function percentFormat(node: PyNode, scopes: PyScopes, depth: number): PyString | undefined {
+  const template = stringValue(node.childForFieldName('left'), scopes, depth + 1);
+  const right = node.childForFieldName('right');
+  if (!template || !right) return undefined;
+  let value: string | undefined;
+  let viaVariable = template.viaVariable;
+  if (right.type === 'dictionary') {
+    const pairs = right.namedChildren.filter((p): p is PyNode => p?.type === 'pair');
+    const args = known(pairs.flatMap((p) => [stringValue(p.childForFieldName('key'), scopes, depth + 1), argValue(p.childForFieldName('value'), scopes, depth)]));
+    if (!args) return undefined;
+    viaVariable ||= args.viaVariable;
+    value = percentWith(template.value, new Map(pairs.map((_, i) => [args.values[2 * i], args.values[2 * i + 1]])));
+  } else {
+    const items = right.type === 'tuple' ? right.namedChildren.filter((n): n is PyNode => !!n) : [right];
+    const args = known(items.map((n) => argValue(n, scopes, depth)));
+    if (!args) return undefined;
+    viaVariable ||= args.viaVariable;
+    value = percentWith(template.value, args.values);
+  }
+  return value === undefined ? undefined : { value, viaVariable };
 }
 
 /** A string literal's value: prefixes (r, b, u, f), single or triple quotes, common escapes. */

@@ -5,9 +5,9 @@ import type { Diagnostic } from '../model';
 import type { PyNode } from '../python/pythonParser';
 import { positionOf } from '../python/pyValues';
 
-/** `what` names the missing piece as the user would ("the SQL spark.sql() runs"). */
-export function runtimeValue(path: string, at: PyNode, what: string): Diagnostic {
+/** `what` names the piece as the user would ("the SQL spark.sql() runs"); `lost`, what is missing. */
+export function runtimeValue(path: string, at: PyNode, what: string, lost = 'it is not in the lineage'): Diagnostic {
   const text = at.text.replace(/\s+/g, ' ');
   const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return { path, ...positionOf(at), severity: 'info', code: 'runtime-value', message: `${what} (\`${shown}\`) is known only when the code runs, so it is not in the lineage` };
+  return { path, ...positionOf(at), severity: 'info', code: 'runtime-value', message: `${what} (\`${shown}\`) is known only when the code runs, so ${lost}` };
 }

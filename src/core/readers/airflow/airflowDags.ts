@@ -69,6 +69,11 @@ export class DagDiscovery {
   readonly groupByNode = new Map<number, GroupInfo>();
   /** Groups bound by `with TaskGroup(...) as name` (assignments are found through the scopes). */
   readonly groupAliases = new Map<string, PyNode>();
+  /** DAG and task ids known only when the code runs (`f"load_{table}"` in a loop): not read. */
+  readonly unknownIds: { at: PyNode; dag: boolean }[] = [];
+  /** The DAG(...) calls with such ids, and the names bound to them: their tasks belong to no DAG read. */
+  private readonly unknownDagCalls = new Set<number>();
+  private readonly unknownDagVars = new Set<string>();
   private readonly dagByCall = new Map<number, DagInfo>();
   private readonly dagByFunction = new Map<number, DagInfo>();
   private readonly dagByVar = new Map<string, DagInfo>();
@@ -124,8 +129,15 @@ export class DagDiscovery {
 
   private dagCall(c: PyNode): void {
     const { positional, keywords } = callArguments(c);
-    const dagId = this.str(keywords.get('dag_id') ?? positional[0]);
-    if (!dagId) return;
+    const idNode = keywords.get('dag_id') ?? positional[0];
+    const dagId = this.str(idNode);
+    if (!dagId) {
+      if (idNode) this.unknownIds.push({ at: idNode, dag: true });
+      this.unknownDagCalls.add(c.id);
+      const name = withAlias(c) ?? (c.parent?.type === 'assignment' ? c.parent.childForFieldName('left')?.text : undefined);
+      if (name) this.unknownDagVars.add(name);
+      return;
+    }
     const dag: DagInfo = { dagId, node: c, kwargs: keywords, cosmos: callName(c).endsWith('DbtDag'), tasks: [] };
     this.dags.push(dag);
     this.dagByCall.set(c.id, dag);
@@ -143,6 +155,7 @@ export class DagDiscovery {
         for (const call of items.reverse()) {
           const dag = this.dagByCall.get(call.id);
           if (dag) return { dag };
+          if (this.unknownDagCalls.has(call.id)) return { skip: true };
           const group = this.groupOf(call, depth + 1);
           if (group) return { dag: group.dag, group };
         }
@@ -158,7 +171,9 @@ export class DagDiscovery {
         }
       }
     }
-    return this.dags.length === 1 ? { dag: this.dags[0] } : {};
+    // One DAG in the file: operators outside any `with` are its tasks, unless another DAG's id
+    // could not be read (they may be that DAG's).
+    return this.dags.length === 1 && !this.unknownDagCalls.size ? { dag: this.dags[0] } : {};
   }
 
   /** The group a TaskGroup call or a @task_group function call creates (memoised). */
@@ -197,6 +212,7 @@ export class DagDiscovery {
   /** `dag=dag` and `task_group=tg` / `parent_group=tg` arguments. */
   private explicitContext(keywords: Map<string, PyNode>, depth: number): Context | undefined {
     const dagArg = keywords.get('dag');
+    if (dagArg?.type === 'identifier' && this.unknownDagVars.has(dagArg.text) && !this.dagByVar.has(dagArg.text)) return { skip: true };
     const dag = dagArg?.type === 'identifier' ? this.dagByVar.get(dagArg.text) : undefined;
     const groupArg = keywords.get('task_group') ?? keywords.get('parent_group');
     let group: GroupInfo | undefined;
@@ -239,9 +255,13 @@ export class DagDiscovery {
       label = this.str(kwargs.get('task_id'));
       operator = baseName;
     }
-    if (!label) return;
     const ctx = this.explicitContext(kwargs, 0) ?? this.contextOf(c);
     if (ctx.skip || !ctx.dag) return;
+    if (!label) {
+      const idNode = kwargs.get('task_id');
+      if (idNode && !taskflow) this.unknownIds.push({ at: idNode, dag: false });
+      return;
+    }
     let taskId = ctx.group?.prefix ? `${ctx.group.id}.${label}` : label;
     if (taskflow) taskId = this.uniqueId(ctx.dag, taskId);
     this.addTask({ dag: ctx.dag, taskId, node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: !!taskflow, mapped: chain.mapped });

@@ -60,6 +60,9 @@ export async function readAirflowFile(path: string, text: string, opts: AirflowR
     for (const e of syntaxErrors(tree)) {
       out.diagnostics.push({ path, line: e.line, column: e.column, severity: 'info', code: 'python-parse', message: `Python syntax error near "${e.text}"; lineage is read from the parts that parse` });
     }
+    for (const u of found.unknownIds) {
+      out.diagnostics.push(u.dag ? runtimeValue(path, u.at, "this DAG's dag_id", 'the DAG and its tasks are not in the lineage') : runtimeValue(path, u.at, "this task's task_id", 'the task and what it reads are not in the lineage'));
+    }
     if (!found.dags.length) return out;
     const deps = taskDependencies(root, found, scopes);
     const seen = new Set<string>();
