@@ -683,22 +683,34 @@ test('DAG(dag_id=...) assigned to a variable; Redshift and Databricks SQL operat
   assert.deepEqual(facts.diagnostics, []);
 });
 
-// Tasks and DAGs made in loops have ids built from the loop variable: they are reported, not
+// Tasks made in a loop over a constant list are read once per item, with the loop variable's value
+// in their ids and SQL. Ids that stay unknown (a DAG factory's dag_id here) are reported, not
 // dropped without a word. SQL built with .format() or % from constants is read.
-test('task and DAG ids known only at run time are reported; .format() and % SQL is read', async () => {
+test('tasks made in loops over constant lists; unknown DAG ids reported; .format() and % SQL', async () => {
   const file = 'dags/generated.py';
   const facts = await read(file, {
     [file]: src(
       'from airflow import DAG',
+      'from airflow.operators.empty import EmptyOperator',
       'from airflow.providers.postgres.operators.postgres import PostgresOperator',
       'SCHEMA = "marts"',
+      'TABLES = ["orders", "customers"]',
       'with DAG("load_raw", schedule="@daily") as dag:',
-      '    for table in ["orders", "customers"]:',
-      '        PostgresOperator(task_id=f"load_{table}", sql=f"insert into raw.{table} select * from landing.{table}")',
+      '    start = EmptyOperator(task_id="start")',
+      '    end = EmptyOperator(task_id="end")',
+      '    previous = start',
+      '    for table in TABLES:',
+      '        for env in ("eu", "us"):',
+      '            load = PostgresOperator(task_id=f"load_{table}_{env}", sql=f"insert into raw_{env}.{table} select * from landing.{table}")',
+      '            start >> load >> end',
+      '            previous >> load',
+      '            previous = load',
+      '    for source in get_sources():',
+      '        PostgresOperator(task_id=f"copy_{source}", sql="select 1")',
       '    fmt = PostgresOperator(task_id="fmt", sql="select order_id from {}.fct_orders".format(SCHEMA))',
       '    pct = PostgresOperator(task_id="pct", sql="select customer_id from %s.dim_customers" % SCHEMA)',
       '    fmt >> pct',
-      'for name in ["finance", "marketing"]:',
+      'for name in get_names():',
       '    with DAG(dag_id=f"report_{name}", schedule=None) as d:',
       '        PostgresOperator(task_id="refresh", sql="select 1")',
     ),
@@ -706,20 +718,27 @@ test('task and DAG ids known only at run time are reported; .format() and % SQL 
   assert.deepEqual(
     facts.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`),
     [
-      '11:21 runtime-value this DAG\'s dag_id (`f"report_{name}"`) is known only when the code runs, so the DAG and its tasks are not in the lineage',
-      '6:34 runtime-value this task\'s task_id (`f"load_{table}"`) is known only when the code runs, so the task and what it reads are not in the lineage',
+      '22:21 runtime-value this DAG\'s dag_id (`f"report_{name}"`) is known only when the code runs, so the DAG and its tasks are not in the lineage',
+      '17:34 runtime-value this task\'s task_id (`f"copy_{source}"`) is known only when the code runs, so the task and what it reads are not in the lineage',
     ],
   );
+  // start >> load >> end links every pass; `previous`, reassigned in the loop, links nothing
+  // rather than every load to every other.
+  const loads = ['load_orders_eu', 'load_orders_us', 'load_customers_eu', 'load_customers_us'];
+  assert.deepEqual(taskGraph(facts, 'load_raw'), { start: [], end: loads, ...Object.fromEntries(loads.map((l) => [l, ['start']])), fmt: [], pct: ['fmt'] });
   // The report DAGs' task is theirs, not load_raw's (the one DAG of the file that was read).
-  assert.deepEqual(taskGraph(facts, 'load_raw'), { fmt: [], pct: ['fmt'] });
   assert.deepEqual(facts.assets.filter((a) => a.asset_type === 'dag').map((a) => a.id), ['dag:load_raw']);
-  assert.deepEqual(asset(facts, 'dag:load_raw').upstream, [
-    { kind: 'relation', relation: { schema: 'marts', name: 'fct_orders' } },
-    { kind: 'relation', relation: { schema: 'marts', name: 'dim_customers' } },
-  ]);
-  // Built from a constant: the references are inferred (warnings), like any SQL through a variable.
+  // Each pass's SQL, and .format / % SQL, inferred (found through variables).
   assert.deepEqual(facts.queries.map((q) => [q.sql, q.inferred]), [
+    ['insert into raw_eu.orders select * from landing.orders', true],
+    ['insert into raw_us.orders select * from landing.orders', true],
+    ['insert into raw_eu.customers select * from landing.customers', true],
+    ['insert into raw_us.customers select * from landing.customers', true],
     ['select order_id from marts.fct_orders', true],
     ['select customer_id from marts.dim_customers', true],
   ]);
+  assert.deepEqual(
+    asset(facts, 'dag:load_raw').upstream.map((u) => (u.kind === 'relation' ? `${u.relation.schema}.${u.relation.name}` : u.kind)),
+    ['landing.orders', 'landing.customers', 'marts.fct_orders', 'marts.dim_customers'],
+  );
 });

@@ -14,6 +14,10 @@ export interface PyString {
 /** Name → value node, per scope (the module and each function), in source order. */
 export class PyScopes {
   private readonly scopes = new Map<number, Map<string, PyNode>>();
+  /** Names assigned more than once in a scope, as `${scopeId}:${name}` (see reassigned()). */
+  private readonly rebound = new Set<string>();
+  /** For one pass of a loop (see withLoopValue): the loop variable's value in its body. */
+  private loop?: { body: PyNode; name: string; value: PyNode };
 
   constructor(root: PyNode) {
     this.collect(root);
@@ -49,11 +53,35 @@ export class PyScopes {
   private bind(scopeId: number, name: string, value: PyNode): void {
     let scope = this.scopes.get(scopeId);
     if (!scope) this.scopes.set(scopeId, (scope = new Map()));
+    if (scope.has(name)) this.rebound.add(`${scopeId}:${name}`);
     scope.set(name, value); // the last binding wins: good enough for constants
+  }
+
+  /** Whether `name`, as seen from `at`, is assigned more than once (its value depends on when). */
+  reassigned(name: string, at: PyNode): boolean {
+    for (let n: PyNode | null = at; n; n = n.parent) {
+      if (n.type === 'function_definition' || n.type === 'module') {
+        if (this.scopes.get(n.id)?.has(name)) return this.rebound.has(`${n.id}:${name}`);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * These scopes as one pass of `for name in …` sees them: inside `body`, `name` is `value` (an
+   * item of a constant list). Nested loops stack (each view keeps the one it was made from).
+   */
+  withLoopValue(body: PyNode, name: string, value: PyNode): PyScopes {
+    const view = Object.create(this) as PyScopes;
+    view.loop = { body, name, value };
+    return view;
   }
 
   /** The value bound to `name` where `at` is: the enclosing functions first, then the module. */
   lookup(name: string, at: PyNode): PyNode | undefined {
+    const loop = Object.prototype.hasOwnProperty.call(this, 'loop') ? this.loop : undefined;
+    if (loop && name === loop.name && at.id >= loop.body.id && at.id < loop.body.last) return loop.value;
+    if (loop) return (Object.getPrototypeOf(this) as PyScopes).lookup(name, at);
     for (let n: PyNode | null = at; n; n = n.parent) {
       if (n.type === 'function_definition' || n.type === 'module') {
         const hit = this.scopes.get(n.id)?.get(name);

@@ -8,6 +8,7 @@ import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callArguments, callName, stringValue } from '../../python/pyValues';
 import { chainOf, withAlias, withCalls, withStatementOf } from './airflowSyntax';
+import { loopPasses } from '../../python/pyLoops';
 
 export interface DagInfo {
   dagId: string;
@@ -39,6 +40,8 @@ export interface TaskInfo {
   kwargs: Map<string, PyNode>;
   taskflow: boolean;
   mapped: boolean;
+  /** A task made in a loop: the scopes of its pass (the loop variable bound to its item). */
+  scopes?: PyScopes;
 }
 
 interface Context {
@@ -65,7 +68,8 @@ const GROUP_DECORATOR = /^(airflow\.(decorators|sdk)\.)?task_group$/;
 export class DagDiscovery {
   readonly dags: DagInfo[] = [];
   readonly tasks: TaskInfo[] = [];
-  readonly taskByNode = new Map<number, TaskInfo>();
+  /** The tasks an expression makes: one, or one per pass of the loops around it. */
+  readonly taskByNode = new Map<number, TaskInfo[]>();
   readonly groupByNode = new Map<number, GroupInfo>();
   /** Groups bound by `with TaskGroup(...) as name` (assignments are found through the scopes). */
   readonly groupAliases = new Map<string, PyNode>();
@@ -257,6 +261,15 @@ export class DagDiscovery {
     }
     const ctx = this.explicitContext(kwargs, 0) ?? this.contextOf(c);
     if (ctx.skip || !ctx.dag) return;
+    if (!label && !taskflow) {
+      // Made in a loop over a constant list: a task per pass, each reading its own values.
+      const passes = loopPasses(c, this.scopes) ?? [];
+      const labels = passes.map((p) => stringValue(kwargs.get('task_id'), p)?.value);
+      if (passes.length && labels.every((l) => l)) {
+        passes.forEach((pass, i) => this.addTask({ dag: ctx.dag!, taskId: ctx.group?.prefix ? `${ctx.group.id}.${labels[i]}` : labels[i]!, node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: false, mapped: chain.mapped, scopes: pass }));
+        return;
+      }
+    }
     if (!label) {
       const idNode = kwargs.get('task_id');
       if (idNode && !taskflow) this.unknownIds.push({ at: idNode, dag: false });
@@ -281,6 +294,6 @@ export class DagDiscovery {
     if (this.tasks.some((x) => x.dag === t.dag && x.taskId === t.taskId && x.node.id === t.node.id)) return;
     this.usedIds.set(t.dag, (this.usedIds.get(t.dag) ?? new Set()).add(t.taskId));
     this.tasks.push(t);
-    this.taskByNode.set(t.node.id, t);
+    this.taskByNode.set(t.node.id, [...(this.taskByNode.get(t.node.id) ?? []), t]);
   }
 }

@@ -67,12 +67,15 @@ class Evaluator {
     switch (node.type) {
       case 'identifier': {
         const alias = this.found.groupAliases.get(node.text);
+        // A name assigned more than once (`previous = task` in a loop) stands for whichever task
+        // it held when the line ran: not known here, so it links nothing rather than everything.
+        if (!alias && this.scopes.reassigned(node.text, node)) return [];
         const bound = alias ?? this.scopes.lookup(node.text, node);
         return bound && bound !== node ? this.eval(bound, depth + 1) : [];
       }
       case 'call': {
-        const task = this.found.taskByNode.get(node.id);
-        if (task) return [{ task }];
+        const tasks = this.found.taskByNode.get(node.id);
+        if (tasks) return tasks.map((task) => ({ task }));
         const group = this.found.groupByNode.get(node.id);
         return group ? [{ group }] : [];
       }
@@ -118,12 +121,12 @@ class Evaluator {
     if (!node || depth > 12) return [];
     switch (node.type) {
       case 'identifier': {
+        if (this.scopes.reassigned(node.text, node)) return [];
         const bound = this.scopes.lookup(node.text, node);
         return bound && bound !== node ? this.xcoms(bound, depth + 1) : [];
       }
       case 'call': {
-        const task = this.found.taskByNode.get(node.id);
-        return task?.taskflow ? [task] : [];
+        return (this.found.taskByNode.get(node.id) ?? []).filter((t) => t.taskflow);
       }
       case 'attribute':
         return node.childForFieldName('attribute')?.text === 'output' ? this.eval(node.childForFieldName('object'), depth + 1).flatMap((e) => ('task' in e ? [e.task] : [])) : [];

@@ -124,6 +124,7 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
   const searchpath = [...searchpathOf(dag.kwargs.get('template_searchpath'), scopes, dagDir), ...(rc.opts.templateSearchpath ?? [])];
   const tasks: AssetFact[] = [];
   for (const task of dag.tasks) {
+    const ts = task.scopes ?? scopes; // a task made in a loop reads its values in its own pass
     const taskUp = deps.filter(([, d]) => d === task).map(([u]): UpstreamRef => ({ kind: 'name', name: `task:${dag.dagId}.${u.taskId}` }));
     const taskMeta: Record<string, unknown> = { parent: dagId, operator: task.operator };
     if (task.group) taskMeta.taskGroup = task.group.id;
@@ -131,7 +132,7 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
     const taskFact: AssetFact = { id: `task:${dag.dagId}.${task.taskId}`, asset_type: 'airflow_task', name: `${dag.dagId}.${task.taskId}`, aliases: [], source_ref: path, location: loc(task.at), origin: 'airflow', upstream: taskUp, meta: taskMeta };
     tasks.push(taskFact);
 
-    const { sql, missing, unknown } = await taskSql(task, { path, scopes, defaultDialect: rc.opts.dialect, searchpath, readFile: rc.opts.readFile });
+    const { sql, missing, unknown } = await taskSql(task, { path, scopes: ts, defaultDialect: rc.opts.dialect, searchpath, readFile: rc.opts.readFile });
     for (const s of sql) {
       if (s.viaVariable) meta.sqlViaVariable = true;
       sqlRanges.push(...s.ranges);
@@ -152,25 +153,25 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
     // What the task runs is downstream of the task, not of the DAG: the DAG is the consumer of
     // what its tasks read and the producer of their Datasets, so "dbt build after loading raw"
     // or "submit the job that reads the landed file" would otherwise be dependency cycles.
-    const sel = dbtSelectors(task, scopes);
+    const sel = dbtSelectors(task, ts);
     if (sel) {
       selectors.push(...sel);
       taskMeta.dbtRuns = sel; // path: and tag: selectors are resolved against the projects (dbtSelection.ts)
       const named = runRefs(sel);
       if (named.length) taskFact.runs = named;
     }
-    const app = sparkApplication(task, scopes, dagDir);
+    const app = sparkApplication(task, ts, dagDir);
     if (app) {
       runs.push({ kind: 'spark', path: app });
       // The path resolves to the Spark job that file defines (or to the file, when it is no job).
       (taskFact.runs ??= []).push({ kind: 'path', path: app });
     }
-    const other = externalDag(task, scopes);
+    const other = externalDag(task, ts);
     if (other && other !== dag.dagId) addUp({ kind: 'name', name: `dag:${other}` });
-    const triggered = triggeredDag(task, scopes);
+    const triggered = triggeredDag(task, ts);
     if (triggered) triggers.push(triggered);
-    for (const d of datasetUris(task.kwargs.get('inlets'), scopes)) addUp(datasetUpstream(d));
-    outlets.push(...datasetUris(task.kwargs.get('outlets'), scopes));
+    for (const d of datasetUris(task.kwargs.get('inlets'), ts)) addUp(datasetUpstream(d));
+    outlets.push(...datasetUris(task.kwargs.get('outlets'), ts));
   }
 
   if (scheduleNode) meta.schedule = scheduleValue(scheduleNode, scheduled, scopes);
