@@ -48,14 +48,19 @@ export function isMigration(path: string, settings: ServerSettings): boolean {
 
 export function codeLenses(view: EditorView, path: string, uri: string, settings: ServerSettings): CodeLens[] {
   const lenses: CodeLens[] = [];
-  for (const { asset, location } of view.placedIn(path)) {
+  const placed = view.placedIn(path);
+  // Several assets on one line (tasks made in a loop): each lens says whose counts it shows.
+  const perLine = new Map<number, number>();
+  for (const { location } of placed) perLine.set(location.line, (perLine.get(location.line) ?? 0) + 1);
+  for (const { asset, location } of placed) {
     const kind = lensKind(asset, location);
     if (!kind || !settings.codeLens[kind]) continue;
     const down = view.index.graph.downstreamOf(asset.id).length;
     const up = view.index.graph.upstreamOf(asset.id).length;
+    const who = (perLine.get(location.line) ?? 0) > 1 ? `${asset.name}: ` : '';
     lenses.push({
       range: lineRange(location.line),
-      command: { title: `↓ ${down} downstream · ↑ ${up} upstream`, command: SHOW_NEIGHBOURS, arguments: [asset.id] },
+      command: { title: `${who}↓ ${down} downstream · ↑ ${up} upstream`, command: SHOW_NEIGHBOURS, arguments: [asset.id] },
     });
   }
   if (settings.codeLens.migrations && isMigration(path, settings)) lenses.push(...migrationLenses(view, path, uri));

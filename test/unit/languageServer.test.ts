@@ -180,6 +180,31 @@ test('an unsaved edit that adds a downstream model updates the counts; closing i
   await until('the empty file on disk to count again', async () => ((await titles('models/staging/stg_orders.sql'))[0] === '1: ↓ 1 downstream · ↑ 1 upstream' ? true : undefined));
 });
 
+test('tasks made in a loop: one lens per task on the operator line, each naming its task', async () => {
+  const rel = 'dags/load_raw.py';
+  fs.writeFileSync(path.join(root, rel), '');
+  await conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(rel), type: 1 }] });
+  const body = [
+    'from airflow import DAG',
+    'from airflow.providers.postgres.operators.postgres import PostgresOperator',
+    'with DAG("load_raw", schedule="@daily") as dag:',
+    '    for table in ["orders", "customers"]:',
+    '        PostgresOperator(task_id=f"load_{table}", sql=f"select * from marts.fct_{table}")',
+    '',
+  ].join('\n');
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(rel), languageId: 'python', version: 1, text: body } });
+  const expected = ['3: ↓ 0 downstream · ↑ 2 upstream', '5: load_raw.load_orders: ↓ 0 downstream · ↑ 0 upstream', '5: load_raw.load_customers: ↓ 0 downstream · ↑ 0 upstream'];
+  let seen: string[] = [];
+  await until('the loop tasks lenses', async () => {
+    seen = await titles(rel);
+    return JSON.stringify(seen) === JSON.stringify(expected) ? true : undefined;
+  }).catch((e) => assert.fail(`${(e as Error).message}; last seen ${JSON.stringify(seen)}`));
+  await conn.sendNotification('textDocument/didClose', { textDocument: { uri: uri(rel) } });
+  // The file on disk is empty: once the index is built without the buffer, the lenses are gone
+  // (the next tests edit in place, which must not meet this build half-way).
+  await until('the lenses to go with the buffer', async () => ((await titles(rel)).length === 0 ? true : undefined));
+});
+
 test('an unsaved edit to a model is patched in place: the model downstream resolves again', async () => {
   const rel = 'models/staging/stg_orders.sql';
   const text = open(rel);
