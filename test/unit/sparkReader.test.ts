@@ -435,3 +435,30 @@ fx.write.format("delta").mode("append").save("out/fx_history")
   // signup_date can only come from users: written whole from the orc file, explicitly.
   assert.ok(refs(job).includes('path:data/users.orc signup_date identity explicit -> signup_date @11:26'), refs(job).join('\n'));
 });
+
+// Jobs that copy a list of tables loop over it: each pass reads and writes its own table.
+test('a loop over a constant list is read once per item; a loop over a call is reported', async () => {
+  const facts = await read(
+    [
+      'from pyspark.sql import SparkSession',
+      'from pyspark.sql import functions as F',
+      'spark = SparkSession.builder.appName("bronze_loader").getOrCreate()',
+      'TABLES = ["orders", "customers"]',
+      'for table in TABLES:',
+      '    df = spark.table(f"raw.{table}").withColumn("loaded_at", F.current_timestamp())',
+      '    df.select("id", "loaded_at").write.mode("overwrite").saveAsTable(f"bronze.{table}")',
+      'for path in list_paths():',
+      '    spark.read.parquet(path).write.saveAsTable("bronze.misc")',
+    ].join('\n'),
+  );
+  const job = asset(facts, 'spark_job:bronze_loader');
+  assert.deepEqual(job.upstream.map(label), ['raw.orders', 'raw.customers']);
+  assert.deepEqual(job.meta?.writes, ['table:bronze.orders', 'table:bronze.customers', 'table:bronze.misc']);
+  // Each written table has the columns its pass selected.
+  assert.deepEqual(asset(facts, 'table:bronze.customers').columns, [{ name: 'id' }, { name: 'loaded_at' }]);
+  assert.deepEqual(
+    refs(job).filter((r) => r.includes(' id ')),
+    ['raw.orders id identity explicit -> id @7:16', 'raw.customers id identity explicit -> id @7:16'],
+  );
+  assert.deepEqual(facts.diagnostics.map((d) => `${d.line} ${d.code}`), ['9 runtime-value']);
+});

@@ -20,19 +20,26 @@ export function loopPasses(node: PyNode, scopes: PyScopes): PyScopes[] | undefin
   }
   let passes: PyScopes[] = [scopes];
   for (const loop of loops) {
-    const variable = loop.childForFieldName('left');
-    const body = loop.childForFieldName('body');
-    if (variable?.type !== 'identifier' || !body) return undefined;
     const next: PyScopes[] = [];
     for (const pass of passes) {
-      const items = listItems(loop.childForFieldName('right'), pass);
-      if (!items) return undefined;
-      for (const item of items) next.push(pass.withLoopValue(body, variable.text, item));
+      const inner = loopScopes(loop, pass);
+      if (!inner) return undefined;
+      next.push(...inner);
     }
     if (next.length > MAX_PASSES) return undefined;
     passes = next;
   }
   return passes;
+}
+
+/** The scopes of each pass of one `for` loop, seen from `scopes`; undefined when it cannot be unrolled. */
+export function loopScopes(loop: PyNode, scopes: PyScopes): PyScopes[] | undefined {
+  const variable = loop.childForFieldName('left');
+  const body = loop.childForFieldName('body');
+  if (variable?.type !== 'identifier' || !body) return undefined;
+  const items = listItems(loop.childForFieldName('right'), scopes);
+  if (!items || items.length > MAX_PASSES) return undefined;
+  return items.map((item) => scopes.withLoopValue(body, variable.text, item));
 }
 
 /** The items of a list or tuple written in the code, directly or through a name bound to one. */

@@ -17,6 +17,7 @@ import { aggregate, frameMethod } from './sparkOps';
 import type { SqlFiles } from './sparkSqlFiles';
 import { FILE_FORMATS, tableRelation, withKeywords, writerMethod } from './sparkWrites';
 import type { Options, SparkWrite, WriterValue } from './sparkWrites';
+import { loopScopes } from '../../python/pyLoops';
 
 export type { SparkWrite, WriteTarget } from './sparkWrites';
 
@@ -58,7 +59,7 @@ export class SparkEvaluator implements OpsContext {
   private readonly returns = new Map<string, Value>();
   private readonly views = new Map<string, Frame>();
 
-  constructor(readonly path: string, readonly scopes: PyScopes, readonly sink: RefSink, private readonly sqlFiles: SqlFiles) {}
+  constructor(readonly path: string, public scopes: PyScopes, readonly sink: RefSink, private readonly sqlFiles: SqlFiles) {}
 
   unknownArg(node: PyNode | undefined, what: string): void {
     if (node && !this.unknown.some((u) => u.at.id === node.id)) this.unknown.push({ at: node, what });
@@ -105,10 +106,31 @@ export class SparkEvaluator implements OpsContext {
         this.walk(child, fn);
       } else if (child.type === 'function_definition') {
         this.walkFunction(child);
+      } else if (child.type === 'for_statement' && this.walkPasses(child, fn)) {
+        // a loop over a constant list: its body was read once per item
       } else if (child.type !== 'class_definition' || child.childForFieldName('body')) {
         this.walk(child, fn);
       }
     }
+  }
+
+  /**
+   * `for table in TABLES:` over a list written in the code: the body is read once per item, with
+   * the loop variable bound to it (what each pass reads and writes is its own). Values computed
+   * in the body are forgotten between passes. False when the loop cannot be unrolled.
+   */
+  private walkPasses(loop: PyNode, fn?: string): boolean {
+    const passes = loopScopes(loop, this.scopes);
+    const body = loop.childForFieldName('body');
+    if (!passes || !body) return false;
+    const outer = this.scopes;
+    for (const pass of passes) {
+      for (const id of this.memo.keys()) if (id >= body.id && id < body.last) this.memo.delete(id);
+      this.scopes = pass;
+      this.walk(body, fn);
+    }
+    this.scopes = outer;
+    return true;
   }
 
   // Parameters hide the module's variables of the same name; `spark` is the session.
