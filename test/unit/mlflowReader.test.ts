@@ -237,6 +237,15 @@ test('malformed meta.yaml and metric lines are diagnostics, never a throw', asyn
   assert.equal(facts(bad).length, 0);
   assert.ok(bad.flatMap((f) => f.diagnostics).every((d) => d.code === 'mlflow-meta'));
   assert.deepEqual(await readAll({ 'a.sql': 'select 1' }), []);
+  // A log-model history that is not JSON: a warning at the tag, the run still read.
+  const history = { ...workspace(), [`mlruns/1/${A}/tags/mlflow.log-model.history`]: '[{"artifact_path": "model"' };
+  const withBadTag = await readAll(history);
+  const tagDiag = withBadTag.flatMap((f) => f.diagnostics).find((d) => d.path === `mlruns/1/${A}/tags/mlflow.log-model.history`);
+  assert.equal(tagDiag?.severity, 'warning');
+  assert.match(tagDiag?.message ?? '', /mlflow\.log-model\.history is not JSON .*the models this run logged are not read/);
+  const run = facts(withBadTag).find((f) => f.id === `mlflow_run:${A}`);
+  assert.equal(run?.name, 'bright-owl-42');
+  assert.equal(run?.meta?.loggedModels, undefined);
 });
 
 test('staleness check, both ways, on plain facts', () => {

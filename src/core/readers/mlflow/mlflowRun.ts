@@ -97,7 +97,7 @@ function runFact(exp: ExperimentInfo, run: RunDir, meta: Record<string, unknown>
       entryPoint: v.tags.get('mlflow.project.entryPoint'),
       dataVersions: data.versions.map((d) => (d.path ? { ...d, path: dataPaths.get(d.path) ?? d.path } : d)),
       artifacts: [...run.artifacts].sort(),
-      loggedModels: loggedModels(v.tags.get('mlflow.log-model.history')),
+      loggedModels: loggedModels(v.tags.get('mlflow.log-model.history'), `${run.dir}/tags/mlflow.log-model.history`, ctx.diagnostics),
     }),
   };
 }
@@ -162,14 +162,18 @@ function later(a: [number, number, number, string], b: [number, number, number, 
   return false;
 }
 
-/** Artifact paths of the models the run logged (`mlflow.log-model.history` is a JSON list). */
-function loggedModels(history: string | undefined): string[] | undefined {
+/**
+ * Artifact paths of the models the run logged (`mlflow.log-model.history` is a JSON list). A tag
+ * that is not JSON is reported: the run's logged models are then unknown, not none.
+ */
+function loggedModels(history: string | undefined, path: string, diagnostics: Diagnostic[]): string[] | undefined {
   if (!history) return undefined;
   try {
     const list = JSON.parse(history) as unknown;
     const paths = Array.isArray(list) ? list.map((m) => (m && typeof m === 'object' ? (m as Record<string, unknown>).artifact_path : undefined)).filter((p): p is string => typeof p === 'string') : [];
     return paths.length ? [...new Set(paths)] : undefined;
-  } catch {
+  } catch (e) {
+    diagnostics.push({ path, line: 1, severity: 'warning', code: 'mlflow-meta', message: `MLflow tag mlflow.log-model.history is not JSON (${(e as Error).message}); the models this run logged are not read` });
     return undefined;
   }
 }
