@@ -462,3 +462,34 @@ test('a loop over a constant list is read once per item; a loop over a call is r
   );
   assert.deepEqual(facts.diagnostics.map((d) => `${d.line} ${d.code}`), ['9 runtime-value']);
 });
+
+// Lakehouse jobs write Delta tables through DeltaTable's API rather than df.write.
+test('Delta Lake: a merge writes the target with the source frame; update, delete and toDF', async () => {
+  const facts = await read(
+    [
+      'from pyspark.sql import SparkSession',
+      'import delta.tables',
+      'from delta.tables import DeltaTable',
+      'spark = SparkSession.builder.appName("upsert_customers").getOrCreate()',
+      'updates = spark.table("staging.customer_updates").select("customer_id", "email")',
+      'target = DeltaTable.forName(spark, "silver.customers")',
+      '(target.alias("t")',
+      '    .merge(updates.alias("s"), "t.customer_id = s.customer_id")',
+      '    .whenMatchedUpdateAll()',
+      '    .whenNotMatchedInsertAll()',
+      '    .execute())',
+      'events = delta.tables.DeltaTable.forPath(spark, "s3://lake/events")',
+      'events.delete("event_date < \'2020-01-01\'")',
+      'history = DeltaTable.forName(spark, "silver.orders").toDF()',
+      'history.select("order_id").write.saveAsTable("gold.order_ids")',
+      'DeltaTable.forName(spark, TABLE_FROM_CONFIG).update(set={"x": "1"})',
+    ].join('\n'),
+  );
+  const job = asset(facts, 'spark_job:upsert_customers');
+  assert.deepEqual(job.upstream.map(label), ['staging.customer_updates', 'silver.orders']);
+  assert.deepEqual(job.meta?.writes, ['table:silver.customers', 'file:s3://lake/events', 'table:gold.order_ids']);
+  assert.deepEqual(asset(facts, 'table:silver.customers').columns, [{ name: 'customer_id' }, { name: 'email' }]);
+  assert.deepEqual(facts.diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`), [
+    '16 runtime-value the Delta table this job names (`TABLE_FROM_CONFIG`) is known only when the code runs, so it is not in the lineage',
+  ]);
+});

@@ -18,6 +18,8 @@ import type { SqlFiles } from './sparkSqlFiles';
 import { FILE_FORMATS, tableRelation, withKeywords, writerMethod } from './sparkWrites';
 import type { Options, SparkWrite, WriterValue } from './sparkWrites';
 import { loopScopes } from '../../python/pyLoops';
+import { deltaMethod, deltaTable } from './sparkDelta';
+import type { DeltaValue } from './sparkDelta';
 
 export type { SparkWrite, WriteTarget } from './sparkWrites';
 
@@ -27,7 +29,8 @@ export type Value =
   | { kind: 'sessionClass' }
   | { kind: 'builder' }
   | { kind: 'reader'; format?: string; options: Options }
-  | WriterValue;
+  | WriterValue
+  | DeltaValue;
 
 export interface SparkSql {
   sql: string;
@@ -162,6 +165,7 @@ export class SparkEvaluator implements OpsContext {
         return node.namedChildren[0] ? this.value(node.namedChildren[0]) : undefined;
       case 'identifier':
         if (node.text === 'SparkSession') return { kind: 'sessionClass' };
+        if (node.text === 'DeltaTable') return { kind: 'deltaClass' };
         return this.env.get(node.text) ?? (node.text === 'spark' ? { kind: 'session' } : undefined);
       case 'attribute':
         return this.attribute(node);
@@ -180,6 +184,7 @@ export class SparkEvaluator implements OpsContext {
     if (recv?.kind === 'session' && (attr === 'read' || attr === 'readStream')) return { kind: 'reader', options: new Map() };
     if (recv?.kind === 'frame' && (attr === 'write' || attr === 'writeStream')) return { kind: 'writer', frame: recv.frame, options: new Map() };
     if (recv?.kind === 'frame' && (attr === 'na' || attr === 'stat')) return recv;
+    if (attr === 'DeltaTable') return { kind: 'deltaClass' }; // delta.tables.DeltaTable
     if (SESSION_ATTRIBUTES.has(attr) && !FRAME_ATTRIBUTES.has(attr)) return { kind: 'session' };
     return undefined;
   }
@@ -212,6 +217,10 @@ export class SparkEvaluator implements OpsContext {
         if (method === 'createDataFrame' || method === 'range') return { kind: 'frame', frame: newFrame() };
         if (method === 'newSession') return recv;
         return undefined;
+      case 'deltaClass':
+        return deltaTable(this, method, call);
+      case 'delta':
+        return deltaMethod(this, recv, method, call);
       case 'reader':
         return this.reader(recv, method, call);
       case 'writer':
@@ -230,6 +239,10 @@ export class SparkEvaluator implements OpsContext {
       default:
         return undefined;
     }
+  }
+
+  readTarget(target: SparkWrite['target']): Frame {
+    return newFrame([this.source(target.kind === 'path' ? { kind: 'path', path: target.path } : { kind: 'relation', relation: target.relation })]);
   }
 
   private built(): Value {
