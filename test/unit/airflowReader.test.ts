@@ -742,3 +742,46 @@ test('tasks made in loops over constant lists; unknown DAG ids reported; .format
     ['landing.orders', 'landing.customers', 'marts.fct_orders', 'marts.dim_customers'],
   );
 });
+
+// TaskFlow DAGs run SQL through hooks inside the task functions; so do PythonOperator callables.
+test('SQL run through database hooks in TaskFlow functions and PythonOperator callables', async () => {
+  const file = 'dags/hooks.py';
+  const facts = await read(file, {
+    [file]: src(
+      'from datetime import datetime',
+      'from airflow.decorators import dag, task',
+      'from airflow.operators.python import PythonOperator',
+      'from airflow.providers.http.hooks.http import HttpHook',
+      'from airflow.providers.postgres.hooks.postgres import PostgresHook',
+      'from airflow.providers.snowflake.hooks.snowflake import SnowflakeHook',
+      '',
+      'def archive():',
+      '    SnowflakeHook(snowflake_conn_id="sf").run(sql="insert into archive.orders select * from marts.fct_orders")',
+      '',
+      '@dag(schedule="@daily", start_date=datetime(2024, 1, 1))',
+      'def revenue_export():',
+      '    @task',
+      '    def extract():',
+      '        hook = PostgresHook(postgres_conn_id="warehouse")',
+      '        HttpHook(http_conn_id="api").run("/v1/ping")',
+      '        return hook.get_records("select order_id, order_total from marts.fct_orders")',
+      '',
+      '    @task',
+      '    def load(rows):',
+      '        PostgresHook(postgres_conn_id="warehouse").run(build_sql(rows))',
+      '',
+      '    load(extract())',
+      '    PythonOperator(task_id="archive", python_callable=archive)',
+      '',
+      'revenue_export()',
+    ),
+  });
+  assert.deepEqual(facts.queries.map((q) => [q.sql, q.dialect, q.ownerId]), [
+    ['select order_id, order_total from marts.fct_orders', 'postgres', 'dag:revenue_export'],
+    ['insert into archive.orders select * from marts.fct_orders', 'snowflake', 'dag:revenue_export'],
+  ]);
+  assert.deepEqual(asset(facts, 'dag:revenue_export').upstream, [{ kind: 'relation', relation: { schema: 'marts', name: 'fct_orders' } }]);
+  assert.deepEqual(taskGraph(facts, 'revenue_export'), { extract: [], load: ['extract'], archive: [] });
+  // The HttpHook's endpoint is not SQL; SQL built by a call is reported.
+  assert.deepEqual(facts.diagnostics.map((d) => `${d.line} ${d.code}`), ['21 runtime-value']);
+});

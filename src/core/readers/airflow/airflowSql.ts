@@ -8,6 +8,7 @@ import type { PyScopes, PyString } from '../../python/pyValues';
 import { callArguments, callName, stringValue } from '../../python/pyValues';
 import { isUri, normalizePath } from '../../io/paths';
 import type { TaskInfo } from './airflowDags';
+import { callableDef, hookSql } from './airflowHooks';
 
 export interface TaskSql {
   /** The SQL text as the database sees it (Jinja neutralised). */
@@ -46,19 +47,28 @@ const OPERATOR_DIALECTS: [RegExp, string][] = [
 
 /** The SQL statements a task runs, with where they came from; missing files are reported. */
 export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: TaskSql[]; missing: { file: string; at: PyNode }[]; unknown: PyNode[] }> {
-  if (task.taskflow) return { sql: [], missing: [], unknown: [] };
   const nodes: PyNode[] = [];
-  const sqlArg = task.kwargs.get('sql') ?? task.kwargs.get('bql');
+  /** The dialect of SQL a hook runs, by node: the hook's class tells it. */
+  const hookDialects = new Map<number, string>();
+  // Python tasks run SQL through hooks: a TaskFlow function's body, a PythonOperator's callable.
+  const def = task.taskflow ? task.at : callableDef(task.kwargs.get('python_callable'));
+  for (const h of def ? hookSql(def, ctx.scopes) : []) {
+    nodes.push(h.node);
+    const d = OPERATOR_DIALECTS.find(([re]) => re.test(h.hook));
+    if (d) hookDialects.set(h.node.id, d[1]);
+  }
+  const sqlArg = task.taskflow ? undefined : (task.kwargs.get('sql') ?? task.kwargs.get('bql'));
   if (sqlArg) nodes.push(...(sqlArg.type === 'list' || sqlArg.type === 'tuple' ? sqlArg.namedChildren.filter((n): n is PyNode => !!n) : [sqlArg]));
-  const query = dictPath(task.kwargs.get('configuration'), ['query', 'query'], ctx.scopes);
+  const query = task.taskflow ? undefined : dictPath(task.kwargs.get('configuration'), ['query', 'query'], ctx.scopes);
   if (query) nodes.push(query);
-  const dialect = dialectOf(task, ctx);
+  const taskDialect = dialectOf(task, ctx);
   const params = paramsOf(task, ctx.scopes);
   const out: TaskSql[] = [];
   const missing: { file: string; at: PyNode }[] = [];
   /** SQL arguments whose text is known only when the task runs (built by a call, a parameter). */
   const unknown: PyNode[] = [];
   for (const node of nodes) {
+    const dialect = hookDialects.get(node.id) ?? taskDialect;
     const v = pathValue(node, ctx.scopes, posix.dirname(ctx.path));
     if (!v) unknown.push(node);
     if (!v || !v.value.trim()) continue;

@@ -1,0 +1,54 @@
+// SQL a Python task runs through a hook: TaskFlow functions and PythonOperator callables that call
+// `PostgresHook(...).run(sql)`, `hook.get_records(sql)`, `get_pandas_df`, `get_first` and the like.
+// Only calls on a SQL database's hook are read (a `PostgresHook(...)` call, or a name bound to
+// one): `run` and `execute` on anything else (an HttpHook's endpoint, a subprocess) are not SQL.
+import type { PyNode } from '../../python/pythonParser';
+import type { PyScopes } from '../../python/pyValues';
+import { callArguments, callName } from '../../python/pyValues';
+
+const SQL_HOOK = /(Sql|Postgres|Snowflake|BigQuery|Redshift|Databricks|Trino|Presto|Mssql|MySql|Sqlite|Athena|Hive\w*|Oracle|Vertica|Exasol|Jdbc|Odbc|DbApi|Teradata|Druid|Pinot|Impala|ClickHouse|DuckDB)Hook$/i;
+const HOOK_METHODS = new Set(['run', 'get_records', 'get_first', 'get_pandas_df', 'get_df', 'get_pandas_df_by_chunks', 'insert_rows', 'execute']);
+
+export interface HookSql {
+  /** The SQL argument. */
+  node: PyNode;
+  /** The hook's class (PostgresHook), which tells the dialect. */
+  hook: string;
+}
+
+/** The SQL arguments of hook calls in a function's body. */
+export function hookSql(def: PyNode, scopes: PyScopes): HookSql[] {
+  const out: HookSql[] = [];
+  const body = def.childForFieldName('body');
+  for (const call of body?.descendantsOfType('call') ?? []) {
+    const fn = call?.childForFieldName('function');
+    if (!call || fn?.type !== 'attribute' || !HOOK_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) continue;
+    const hook = hookClass(fn.childForFieldName('object'), scopes);
+    if (!hook) continue;
+    const { positional, keywords } = callArguments(call);
+    const sql = keywords.get('sql') ?? positional[0];
+    if (sql && fn.childForFieldName('attribute')?.text !== 'insert_rows') out.push({ node: sql, hook });
+  }
+  return out;
+}
+
+/** `PythonOperator(python_callable=fn)`: the `def fn` of the file, if it is there. */
+export function callableDef(callable: PyNode | undefined): PyNode | undefined {
+  if (callable?.type !== 'identifier') return undefined;
+  let root: PyNode = callable;
+  while (root.parent) root = root.parent;
+  return root.descendantsOfType('function_definition').find((d) => d?.childForFieldName('name')?.text === callable.text) ?? undefined;
+}
+
+function hookClass(receiver: PyNode | null | undefined, scopes: PyScopes, depth = 0): string | undefined {
+  if (!receiver || depth > 4) return undefined;
+  if (receiver.type === 'call') {
+    const name = callName(receiver).split('.').pop() ?? '';
+    return SQL_HOOK.test(name) ? name : undefined;
+  }
+  if (receiver.type === 'identifier') {
+    const bound = scopes.lookup(receiver.text, receiver);
+    return bound && bound !== receiver ? hookClass(bound, scopes, depth + 1) : undefined;
+  }
+  return undefined;
+}
