@@ -785,3 +785,20 @@ test('SQL run through database hooks in TaskFlow functions and PythonOperator ca
   // The HttpHook's endpoint is not SQL; SQL built by a call is reported.
   assert.deepEqual(facts.diagnostics.map((d) => `${d.line} ${d.code}`), ['21 runtime-value']);
 });
+
+test('a BigQuery job whose query is a Jinja include reads the included file', async () => {
+  const file = 'dags/bq_daily.py';
+  const facts = await read(file, {
+    [file]: src(
+      'from airflow import DAG',
+      'from airflow.providers.google.cloud.operators.bigquery import BigQueryInsertJobOperator',
+      'with DAG("bq_daily", schedule="@daily") as dag:',
+      '    BigQueryInsertJobOperator(task_id="daily", configuration={"query": {"query": "{% include \'sql/daily.sql\' %}", "useLegacySql": False}})',
+      '    BigQueryInsertJobOperator(task_id="missing", configuration={"query": {"query": "{%- include \\"sql/nope.sql\\" -%}"}})',
+    ),
+    'dags/sql/daily.sql': 'select order_id, amount from analytics.orders',
+  });
+  assert.deepEqual(facts.queries.map((q) => [q.path, q.sql, q.dialect]), [['dags/sql/daily.sql', 'select order_id, amount from analytics.orders', 'bigquery']]);
+  assert.deepEqual(asset(facts, 'dag:bq_daily').upstream, [{ kind: 'relation', relation: { schema: 'analytics', name: 'orders' } }]);
+  assert.deepEqual(facts.diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`), ['5 missing-file bq_daily.missing: SQL file "sql/nope.sql" not found in the DAG folder or template_searchpath']);
+});

@@ -45,6 +45,8 @@ const OPERATOR_DIALECTS: [RegExp, string][] = [
   [/Hive/i, 'hive'],
 ];
 
+const INCLUDE_ONLY = /^\{%-?\s*include\s+(['"])([^'"]+\.(?:sql|hql))\1\s*-?%\}$/i;
+
 /** The SQL statements a task runs, with where they came from; missing files are reported. */
 export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: TaskSql[]; missing: { file: string; at: PyNode }[]; unknown: PyNode[] }> {
   const nodes: PyNode[] = [];
@@ -72,7 +74,8 @@ export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: T
     const v = pathValue(node, ctx.scopes, posix.dirname(ctx.path));
     if (!v) unknown.push(node);
     if (!v || !v.value.trim()) continue;
-    const text = v.value.trim();
+    // `"{% include 'sql/daily.sql' %}"` (BigQuery jobs above all) is the file, found the same way.
+    const text = v.value.trim().replace(INCLUDE_ONLY, '$2');
     if (/^[^\s;]+\.(sql|hql)$/i.test(text)) {
       const hit = await findSqlFile(text, ctx);
       if (hit) out.push({ sql: neutralizeJinja(hit.text, params), file: hit.path, fileText: hit.text, ranges: [], viaVariable: v.viaVariable, dialect, at: node });
