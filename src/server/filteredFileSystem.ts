@@ -1,14 +1,19 @@
 // The user's include/exclude globs (settings) applied to the workspace listing, before any
 // reader sees a file. Globs are matched against workspace-relative paths.
 import { minimatch } from 'minimatch';
-import type { WorkspaceFileSystem } from '../core/io/fileSystem';
+import type { BoundedRead, WorkspaceFileSystem } from '../core/io/fileSystem';
 
 export class FilteredFileSystem implements WorkspaceFileSystem {
+  /** Offered only when the base offers it (see WorkspaceFileSystem.readBounded). */
+  readonly readBounded?: (path: string, maxSize: number) => BoundedRead;
+
   constructor(
     private readonly base: WorkspaceFileSystem,
     private readonly include: string[],
     private readonly exclude: string[],
-  ) {}
+  ) {
+    this.readBounded = base.readBounded?.bind(base);
+  }
 
   /** True when the settings let the index see `path`. */
   allows(path: string): boolean {

@@ -16,6 +16,18 @@ export interface WorkspaceFileSystem {
    * through readFile.
    */
   md5(path: string): Promise<string | undefined>;
+  /**
+   * Optional, synchronous: the file's size and, when that is at most `maxSize` bytes, its text,
+   * in one step (both undefined when it cannot be read). The prefetch reads thousands of files
+   * this way: a stat and an awaited read per file cost it more than the reads themselves.
+   */
+  readBounded?(path: string, maxSize: number): BoundedRead;
+}
+
+/** What readBounded found: `text` is undefined when the file is over the size asked for. */
+export interface BoundedRead {
+  size: number | undefined;
+  text: string | undefined;
 }
 
 /** A workspace held in memory: tests, and the server's overlay of unsaved buffers. */

@@ -1,4 +1,4 @@
-import type { WorkspaceFileSystem } from './fileSystem';
+import type { BoundedRead, WorkspaceFileSystem } from './fileSystem';
 
 /**
  * The workspace as the editor shows it: unsaved buffers over the files on disk. Lineage follows
@@ -8,7 +8,20 @@ import type { WorkspaceFileSystem } from './fileSystem';
 export class OverlayFileSystem implements WorkspaceFileSystem {
   private readonly buffers = new Map<string, string>();
 
-  constructor(private readonly base: WorkspaceFileSystem) {}
+  /** Offered only when the disk offers it (see WorkspaceFileSystem.readBounded). */
+  readonly readBounded?: (path: string, maxSize: number) => BoundedRead;
+
+  constructor(private readonly base: WorkspaceFileSystem) {
+    const bounded = base.readBounded?.bind(base);
+    if (bounded) {
+      this.readBounded = (path, maxSize) => {
+        const text = this.buffers.get(path);
+        if (text === undefined) return bounded(path, maxSize);
+        const size = Buffer.byteLength(text);
+        return { size, text: size > maxSize ? undefined : text };
+      };
+    }
+  }
 
   /** The open buffer's text for `path`, or undefined to fall back to disk. */
   set(path: string, text: string | undefined): void {

@@ -28,6 +28,16 @@ export class PrefetchedFileSystem implements WorkspaceFileSystem {
   async prefetch(pause: () => Promise<void> | undefined = () => undefined): Promise<void> {
     this.files = await this.listFiles();
     const wanted = this.files.filter((f) => RELEVANT.test(f));
+    if (this.inner.readBounded) {
+      for (const path of wanted) {
+        const { size, text } = this.inner.readBounded(path, this.maxSize);
+        this.sizes.set(path, size);
+        this.texts.set(path, text);
+        const turn = pause();
+        if (turn) await turn;
+      }
+      return;
+    }
     let next = 0;
     const worker = async () => {
       while (next < wanted.length) {
