@@ -50,21 +50,23 @@ export class AssetIndex {
       name: fact.name,
       asset_type: fact.asset_type,
       source_ref: fact.source_ref,
-      aliases: [...(fact.aliases ?? [])],
+      aliases: fact.aliases ? fact.aliases.slice() : [],
       relation: fact.relation,
       location: fact.location,
       paths: fact.location ? [fact.location.path] : [],
       locations: fact.location ? [fact.location] : [],
-      columns: fact.columns ? [...fact.columns] : [],
+      columns: fact.columns ? fact.columns.slice() : [],
       columnsComplete: !!fact.columnsComplete,
       facts: [factKey(fact)],
-      meta: { ...(fact.meta ?? {}) },
+      meta: fact.meta ? { ...fact.meta } : {},
     };
     this.assets.push(asset);
     this.register(asset, fact);
     if (fact.location && fact.asset_type !== 'file') {
+      // One lookup, not has() then get(): a path no asset claimed yet is undefined, a shared one null.
       const p = fact.location.path;
-      this.byPath.set(p, this.byPath.has(p) && this.byPath.get(p) !== asset ? null : asset);
+      const there = this.byPath.get(p);
+      this.byPath.set(p, there !== undefined && there !== asset ? null : asset);
     }
     return asset;
   }
@@ -104,9 +106,15 @@ export class AssetIndex {
 
   private register(asset: Asset, fact: FactKey): void {
     this.byId.set(fact.id, asset);
-    for (const name of [fact.name, ...(fact.aliases ?? [])]) push(this.byName, name.toLowerCase(), asset);
-    if (fact.relation) {
-      for (const key of relationKeys(fact.relation)) push(this.byRelation, key, asset);
+    // Registered once per fact of every asset (18,000 at the bench's size): no lists made for the loops.
+    push(this.byName, fact.name.toLowerCase(), asset);
+    if (fact.aliases) for (const alias of fact.aliases) push(this.byName, alias.toLowerCase(), asset);
+    const r = fact.relation;
+    if (r) {
+      // Every key an asset is registered under: db.schema.name, schema.name and the bare name.
+      if (r.database && r.schema) push(this.byRelation, relationKey(r), asset);
+      if (r.schema) push(this.byRelation, relationKeyOf(undefined, r.schema, r.name), asset);
+      push(this.byRelation, r.name.toLowerCase(), asset);
     }
   }
 
@@ -175,15 +183,6 @@ function lookupKeys(r: Relation): string[] {
   if (!r.schema) return [r.name.toLowerCase()];
   const keys = [relationKeyOf(undefined, r.schema, r.name)];
   if (r.database) keys.unshift(relationKey(r));
-  return keys;
-}
-
-/** Every key an asset is registered under: db.schema.name, schema.name and the bare name. */
-function relationKeys(r: Relation): string[] {
-  const keys: string[] = [];
-  if (r.database && r.schema) keys.push(relationKey(r));
-  if (r.schema) keys.push(relationKeyOf(undefined, r.schema, r.name));
-  keys.push(r.name.toLowerCase());
   return keys;
 }
 
