@@ -4,6 +4,7 @@ import { parse, tokenize } from '@huggingface/jinja';
 import { readCallTag } from '../../src/core/dbt/jinjaCallTag';
 import { engineTagCalls } from '../../src/core/dbt/jinjaExtract';
 import { extractJinjaRefs } from '../../src/core/dbt/jinjaRender';
+import { scanSegments } from '../../src/core/dbt/jinjaSegments';
 
 /** A node as plain data with sorted keys (the engine's nodes are class instances). */
 function plain(value: unknown): unknown {
@@ -163,4 +164,25 @@ test('the tag fast path leaves extraction unchanged', () => {
     config: { materialized: 'view', tags: ['x'] },
     diagnostics: [],
   });
+});
+
+// The ref extraction scans with tagsOnly: it must give the full scan's list without its text segments.
+test('scanSegments with tagsOnly is the full scan without the text segments', () => {
+  const templates = [
+    "select * from {{ ref('a') }} join {{ source('s', 't') }} on 1 = 1\n",
+    "{{ config(materialized='table') }}\n{# a comment {{ ref('x') }} #}\nselect '{{' as x, \"}}\" as y from {{ ref(\"b\") }}",
+    '{% if is_incremental() %}\nwhere x > (select max(x) from {{ this }})\n{% endif %}',
+    "{%- raw -%}{{ ref('not_a_ref') }}{%- endraw -%} then {{ ref('c') }} and {{ {'k': 1}['k'] }}",
+    "{% raw %} unterminated raw {{ ref('d') }}",
+    "text before {{ ref('e') ",
+    'no tags at all\nline two',
+    '',
+    "{{ref('f')}}{{ref('g')}}",
+  ];
+  for (const t of templates) {
+    const full = scanSegments(t);
+    const tags = scanSegments(t, true);
+    assert.deepEqual(tags.segments, full.segments.filter((s) => s.kind !== 'text'), t);
+    assert.deepEqual(tags.error, full.error, t);
+  }
 });

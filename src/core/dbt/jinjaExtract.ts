@@ -286,7 +286,7 @@ function statementTokens(text: string): JToken[] | undefined {
  */
 export function extractFromExpressionTags(template: string): Extraction | undefined {
   // Jinja drops a single trailing newline (as compileTemplate does), which moves no position.
-  const scanned = scanSegments(template.endsWith('\n') ? template.slice(0, -1) : template);
+  const scanned = scanSegments(template.endsWith('\n') ? template.slice(0, -1) : template, true);
   if (scanned.error) return undefined;
   const extractor = new Extractor();
   // One entry per open if-block: whether its else has been seen.

@@ -21,18 +21,23 @@ export interface Segment {
 const RAW_END = /\{%-?\s*endraw\s*-?%\}/g;
 const RAW_START = /^\{%-?\s*raw\s*-?%\}$/;
 
-/** Cuts the template into text, tag and comment segments, the way the engine's lexer would. */
-export function scanSegments(src: string): { segments: Segment[]; error?: LocatedMessage } {
+/**
+ * Cuts the template into text, tag and comment segments, the way the engine's lexer would.
+ * `tagsOnly` leaves the text segments out (the same list, filtered): the table graph's ref
+ * extraction reads only the tags of 10,000 models, and the text between them was most of what
+ * this allocated.
+ */
+export function scanSegments(src: string, tagsOnly = false): { segments: Segment[]; error?: LocatedMessage } {
   const segments: Segment[] = [];
   const pos = positionTracker(src);
   let i = 0;
   while (i < src.length) {
     const open = nextTagStart(src, i);
     if (open < 0) {
-      segments.push(textSegment(src.slice(i), pos(i)));
+      if (!tagsOnly) segments.push(textSegment(src.slice(i), pos(i)));
       break;
     }
-    if (open > i) segments.push(textSegment(src.slice(i, open), pos(i)));
+    if (open > i && !tagsOnly) segments.push(textSegment(src.slice(i, open), pos(i)));
     const kind = src[open + 1] === '{' ? 'expr' : src[open + 1] === '%' ? 'stmt' : 'comment';
     const end = findTagEnd(src, open, kind);
     if (end < 0) return { segments, error: { ...pos(open), message: `Unterminated ${src.slice(open, open + 2)} tag` } };
@@ -45,7 +50,7 @@ export function scanSegments(src: string): { segments: Segment[]; error?: Locate
       RAW_END.lastIndex = end;
       const close = RAW_END.exec(src);
       const bodyEnd = close ? close.index : src.length;
-      segments.push(textSegment(src.slice(end, bodyEnd), pos(end)));
+      if (!tagsOnly) segments.push(textSegment(src.slice(end, bodyEnd), pos(end)));
       i = close ? close.index + close[0].length : src.length;
     }
   }
