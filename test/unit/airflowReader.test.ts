@@ -802,3 +802,35 @@ test('a BigQuery job whose query is a Jinja include reads the included file', as
   assert.deepEqual(asset(facts, 'dag:bq_daily').upstream, [{ kind: 'relation', relation: { schema: 'analytics', name: 'orders' } }]);
   assert.deepEqual(facts.diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`), ['5 missing-file bq_daily.missing: SQL file "sql/nope.sql" not found in the DAG folder or template_searchpath']);
 });
+
+// A DAG factory: one `with DAG(...)` in a loop over a constant list makes a DAG per item, each with
+// its own tasks (also made in an inner loop), arguments and SQL.
+test('a DAG factory over a constant list: a DAG per item with its tasks and SQL', async () => {
+  const file = 'dags/reports.py';
+  const facts = await read(file, {
+    [file]: src(
+      'from airflow import DAG',
+      'from airflow.providers.postgres.operators.postgres import PostgresOperator',
+      'for name in ["finance", "marketing"]:',
+      '    with DAG(dag_id=f"report_{name}", schedule="@daily", tags=[name]) as dag:',
+      '        refresh = PostgresOperator(task_id="refresh", sql=f"select * from marts.{name}_summary")',
+      '        for part in ["a", "b"]:',
+      '            export = PostgresOperator(task_id=f"export_{part}", sql=f"insert into exports.{name}_{part} select * from marts.{name}_summary")',
+      '            refresh >> export',
+    ),
+  });
+  assert.deepEqual(facts.diagnostics, []);
+  assert.deepEqual(facts.assets.filter((a) => a.asset_type === 'dag').map((a) => [a.id, a.meta?.tags]), [
+    ['dag:report_finance', ['finance']],
+    ['dag:report_marketing', ['marketing']],
+  ]);
+  for (const name of ['finance', 'marketing']) {
+    // Each DAG's tasks are its own: the loops' tasks of the other DAG are not linked in.
+    assert.deepEqual(taskGraph(facts, `report_${name}`), { refresh: [], export_a: ['refresh'], export_b: ['refresh'] });
+    assert.deepEqual(asset(facts, `dag:report_${name}`).upstream, [{ kind: 'relation', relation: { schema: 'marts', name: `${name}_summary` } }]);
+  }
+  assert.deepEqual(
+    facts.queries.filter((q) => q.ownerId === 'dag:report_marketing').map((q) => q.sql),
+    ['select * from marts.marketing_summary', 'insert into exports.marketing_a select * from marts.marketing_summary', 'insert into exports.marketing_b select * from marts.marketing_summary'],
+  );
+});

@@ -77,6 +77,15 @@ export class PyScopes {
     return view;
   }
 
+  /** The item each loop of this view is at, by the loop body's id (empty outside any loop). */
+  loopItems(): Map<number, PyNode> {
+    const out = new Map<number, PyNode>();
+    for (let v: PyScopes | null = this; v && Object.prototype.hasOwnProperty.call(v, 'loop') && v.loop; v = Object.getPrototypeOf(v) as PyScopes) {
+      if (!out.has(v.loop.body.id)) out.set(v.loop.body.id, v.loop.value);
+    }
+    return out;
+  }
+
   /** The value bound to `name` where `at` is: the enclosing functions first, then the module. */
   lookup(name: string, at: PyNode): PyNode | undefined {
     const loop = Object.prototype.hasOwnProperty.call(this, 'loop') ? this.loop : undefined;

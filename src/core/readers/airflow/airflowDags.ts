@@ -17,6 +17,8 @@ export interface DagInfo {
   kwargs: Map<string, PyNode>;
   cosmos: boolean;
   tasks: TaskInfo[];
+  /** A DAG made in a loop (a DAG factory): the scopes of its pass. */
+  scopes?: PyScopes;
 }
 
 export interface GroupInfo {
@@ -46,6 +48,8 @@ export interface TaskInfo {
 
 interface Context {
   dag?: DagInfo;
+  /** Under a `with DAG(...)` made in a loop: one DAG per pass, the task's pass picks it. */
+  dags?: DagInfo[];
   group?: GroupInfo;
   /** Inside a TaskFlow function body: operators built there are not DAG tasks. */
   skip?: boolean;
@@ -79,6 +83,7 @@ export class DagDiscovery {
   private readonly unknownDagCalls = new Set<number>();
   private readonly unknownDagVars = new Set<string>();
   private readonly dagByCall = new Map<number, DagInfo>();
+  private readonly dagPasses = new Map<number, DagInfo[]>();
   private readonly dagByFunction = new Map<number, DagInfo>();
   private readonly dagByVar = new Map<string, DagInfo>();
   private readonly taskflow = new Map<string, DecoratedFn>();
@@ -136,6 +141,15 @@ export class DagDiscovery {
     const idNode = keywords.get('dag_id') ?? positional[0];
     const dagId = this.str(idNode);
     if (!dagId) {
+      // A DAG factory: `for name in [...]: with DAG(dag_id=f"report_{name}")`, a DAG per item.
+      const passes = idNode ? (loopPasses(c, this.scopes) ?? []) : [];
+      const ids = passes.map((p) => stringValue(idNode, p)?.value);
+      if (passes.length && ids.every((id) => id) && withStatementOf(c)) {
+        const dags = passes.map((pass, i): DagInfo => ({ dagId: ids[i]!, node: c, kwargs: keywords, cosmos: callName(c).endsWith('DbtDag'), tasks: [], scopes: pass }));
+        this.dags.push(...dags);
+        this.dagPasses.set(c.id, dags);
+        return;
+      }
       if (idNode) this.unknownIds.push({ at: idNode, dag: true });
       this.unknownDagCalls.add(c.id);
       const name = withAlias(c) ?? (c.parent?.type === 'assignment' ? c.parent.childForFieldName('left')?.text : undefined);
@@ -159,6 +173,8 @@ export class DagDiscovery {
         for (const call of items.reverse()) {
           const dag = this.dagByCall.get(call.id);
           if (dag) return { dag };
+          const dags = this.dagPasses.get(call.id);
+          if (dags) return { dags };
           if (this.unknownDagCalls.has(call.id)) return { skip: true };
           const group = this.groupOf(call, depth + 1);
           if (group) return { dag: group.dag, group };
@@ -260,6 +276,7 @@ export class DagDiscovery {
       operator = baseName;
     }
     const ctx = this.explicitContext(kwargs, 0) ?? this.contextOf(c);
+    if (ctx.dags) return this.factoryTasks(ctx.dags, { node: c, at, operator, calls, kwargs, taskflow: !!taskflow, mapped: chain.mapped }, label);
     if (ctx.skip || !ctx.dag) return;
     if (!label && !taskflow) {
       // Made in a loop over a constant list: a task per pass, each reading its own values.
@@ -278,6 +295,20 @@ export class DagDiscovery {
     let taskId = ctx.group?.prefix ? `${ctx.group.id}.${label}` : label;
     if (taskflow) taskId = this.uniqueId(ctx.dag, taskId);
     this.addTask({ dag: ctx.dag, taskId, node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: !!taskflow, mapped: chain.mapped });
+  }
+
+  /**
+   * A task under a DAG made in a loop: one per pass of the loops around it, each given to the DAG
+   * of the same pass of the DAG's loops, with its id read in that pass.
+   */
+  private factoryTasks(dags: DagInfo[], t: Omit<TaskInfo, 'dag' | 'taskId'>, label: string | undefined): void {
+    for (const pass of loopPasses(t.node, this.scopes) ?? []) {
+      const items = pass.loopItems();
+      const dag = dags.find((d) => [...(d.scopes?.loopItems() ?? [])].every(([body, item]) => items.get(body) === item));
+      const id = label ?? (t.taskflow ? undefined : stringValue(t.kwargs.get('task_id'), pass)?.value);
+      if (!dag || !id) continue;
+      this.addTask({ ...t, dag, taskId: t.taskflow ? this.uniqueId(dag, id) : id, scopes: pass });
+    }
   }
 
   // A TaskFlow function called twice makes `extract` and `extract__1`, as Airflow names them.

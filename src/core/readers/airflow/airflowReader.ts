@@ -87,7 +87,8 @@ interface ReadContext {
 }
 
 async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadContext): Promise<void> {
-  const { path, scopes, out } = rc;
+  const { path, out } = rc;
+  const scopes = dag.scopes ?? rc.scopes; // a DAG made in a loop reads its arguments in its pass
   const dagDir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
   const dagId = `dag:${dag.dagId}`;
   const loc = (n: PyNode): Location => ({ path, ...positionOf(n) });
