@@ -21,6 +21,8 @@ export interface TaskSql {
   viaVariable: boolean;
   dialect: string;
   at: PyNode;
+  /** `{{ var.value.schema }}`-like names whose value is not known here, each read as its last word (offset in the SQL). */
+  guessed: { expr: string; as: string; offset: number }[];
 }
 
 export interface SqlContext {
@@ -78,11 +80,13 @@ export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: T
     const text = v.value.trim().replace(INCLUDE_ONLY, '$2');
     if (/^[^\s;]+\.(sql|hql)$/i.test(text)) {
       const hit = await findSqlFile(text, ctx);
-      if (hit) out.push({ sql: neutralizeJinja(hit.text, params), file: hit.path, fileText: hit.text, ranges: [], viaVariable: v.viaVariable, dialect, at: node });
+      const guessed: TaskSql['guessed'] = [];
+      if (hit) out.push({ sql: neutralizeJinja(hit.text, params, guessed), file: hit.path, fileText: hit.text, ranges: [], viaVariable: v.viaVariable, dialect, at: node, guessed });
       else missing.push({ file: text, at: node });
       continue;
     }
-    out.push({ sql: neutralizeJinja(v.value, params), ranges: literalRanges(node, ctx.scopes), viaVariable: v.viaVariable, dialect, at: node });
+    const guessed: TaskSql['guessed'] = [];
+    out.push({ sql: neutralizeJinja(v.value, params, guessed), ranges: literalRanges(node, ctx.scopes), viaVariable: v.viaVariable, dialect, at: node, guessed });
   }
   return { sql: out, missing, unknown };
 }
@@ -210,7 +214,7 @@ const SKIP_WORDS = new Set(['params', 'var', 'value', 'json', 'get', 'conn', 'da
  * name (`x`), right-aligned so `{{ params.schema }}.orders` stays one name; other `{{ }}` outside
  * quotes a date literal (`'2024-01-01'`, shortened to fit); anything inside quotes a date.
  */
-export function neutralizeJinja(sql: string, params: Map<string, string> = new Map()): string {
+export function neutralizeJinja(sql: string, params: Map<string, string> = new Map(), guessed?: { expr: string; as: string; offset: number }[]): string {
   let out = '';
   let quoted = false;
   let i = 0;
@@ -226,7 +230,9 @@ export function neutralizeJinja(sql: string, params: Map<string, string> = new M
       const stop = end < 0 ? sql.length : end + 2;
       const tag = sql.slice(i, stop);
       out += sql.slice(kept, i);
-      out += next === OPEN_BRACE && !tag.includes('\n') ? expression(tag, quoted, params) : tag.replace(/[^\n]/g, ' ');
+      const before = guessed?.length ?? 0;
+      out += next === OPEN_BRACE && !tag.includes('\n') ? expression(tag, quoted, params, guessed) : tag.replace(/[^\n]/g, ' ');
+      if (guessed && guessed.length > before) guessed[before].offset = i;
       i = kept = stop;
       continue;
     }
@@ -248,7 +254,7 @@ const HASH = 0x23;
 const DASH = 0x2d;
 const QUOTE = 0x27;
 
-function expression(tag: string, quoted: boolean, params: Map<string, string>): string {
+function expression(tag: string, quoted: boolean, params: Map<string, string>, guessed?: { expr: string; as: string; offset: number }[]): string {
   const len = tag.length;
   const expr = tag.slice(2, -2).replace(/^-|-$/g, '').trim().split('|')[0].trim();
   const param = /^params\.(\w+)$/.exec(expr) ?? /^params\[["'](\w+)["']\]$/.exec(expr);
@@ -257,7 +263,9 @@ function expression(tag: string, quoted: boolean, params: Map<string, string>): 
   if (quoted) return (len >= DATE.length ? DATE : DATE.replace(/-/g, '')).slice(0, len).padEnd(len, ' ');
   if (IDENTIFIER_EXPR.test(expr)) {
     const words = (expr.match(/[A-Za-z_]\w*/g) ?? []).filter((w) => !SKIP_WORDS.has(w));
-    return (words.pop() ?? 'x').slice(0, len).padStart(len, ' ');
+    const name = (words.pop() ?? 'x').slice(0, len);
+    guessed?.push({ expr, as: name, offset: 0 });
+    return name.padStart(len, ' ');
   }
   return `'${DATE.slice(0, Math.max(0, len - 2))}'`.padStart(len, ' ');
 }
