@@ -91,3 +91,23 @@ test('Cosmos: RenderConfig(select=["path:..."]) selects the same way', async () 
   );
   assert.deepEqual(await modelsRunBy({ ...DBT, 'dags/jaffle_staging.py': cosmos }, 'dag:jaffle_staging'), ['stg_orders', 'stg_payments']);
 });
+
+test('--exclude (and Cosmos exclude=) drops the models it selects, by name, tag or path', async () => {
+  const dags = lines(
+    'from airflow import DAG',
+    'from airflow.operators.bash import BashOperator',
+    'from cosmos import DbtTaskGroup, ProjectConfig, RenderConfig',
+    'with DAG("dbt_filtered", schedule=None) as dag:',
+    '    BashOperator(task_id="by_name", bash_command="cd analytics && dbt run --select tag:nightly --exclude legacy_revenue")',
+    '    BashOperator(task_id="by_tag", bash_command="cd analytics && dbt build -s tag:nightly --exclude tag:legacy --target prod")',
+    '    BashOperator(task_id="named", bash_command="dbt run --select customers revenue --exclude=revenue")',
+    '    BashOperator(task_id="by_path", bash_command="dbt run --select tag:nightly --exclude path:models/marts/finance")',
+    '    DbtTaskGroup(group_id="staging", project_config=ProjectConfig("analytics"), render_config=RenderConfig(select=["path:models/staging"], exclude=["stg_payments"]))',
+  );
+  const files = { ...DBT, 'dags/dbt_filtered.py': dags };
+  assert.deepEqual(await modelsRunBy(files, 'task:dbt_filtered.by_name'), ['customers', 'revenue']);
+  assert.deepEqual(await modelsRunBy(files, 'task:dbt_filtered.by_tag'), ['customers', 'revenue']);
+  assert.deepEqual(await modelsRunBy(files, 'task:dbt_filtered.named'), ['customers']);
+  assert.deepEqual(await modelsRunBy(files, 'task:dbt_filtered.by_path'), ['customers']);
+  assert.deepEqual(await modelsRunBy(files, 'task:dbt_filtered.staging'), ['stg_orders']);
+});

@@ -61,8 +61,14 @@ export function datasetTarget(uri: string): { kind: 'table'; relation: Relation 
   return { kind: 'file', path: normalizePath(uri) };
 }
 
+/** What a dbt run selects and excludes (`--select` / `--exclude`), as written. */
+export interface DbtSelection {
+  select: string[];
+  exclude: string[];
+}
+
 /** Raw dbt selectors a task runs, or undefined when the task does not run dbt. */
-export function dbtSelectors(task: TaskInfo, scopes: PyScopes): string[] | undefined {
+export function dbtSelectors(task: TaskInfo, scopes: PyScopes): DbtSelection | undefined {
   const kw = task.kwargs;
   const str = (n: PyNode | undefined) => (n ? pathValue(n, scopes, '')?.value : undefined);
   const list = (n: PyNode | undefined): string[] => {
@@ -71,21 +77,21 @@ export function dbtSelectors(task: TaskInfo, scopes: PyScopes): string[] | undef
     if (n.type === 'list' || n.type === 'tuple') return n.namedChildren.flatMap((c) => list(c ?? undefined));
     return (str(n) ?? '').split(/\s+/).filter(Boolean);
   };
-  if (/^Dbt(Run|Build|Seed|Snapshot)(Cloud)?Operator$/.test(task.operator)) return [...list(kw.get('select')), ...list(kw.get('models'))];
+  if (/^Dbt(Run|Build|Seed|Snapshot)(Cloud)?Operator$/.test(task.operator)) return { select: [...list(kw.get('select')), ...list(kw.get('models'))], exclude: list(kw.get('exclude')) };
   if (task.operator === 'DbtTaskGroup') return cosmosSelectors(kw, scopes);
   const commands: string[] = [];
   const bash = str(kw.get('bash_command'));
   if (bash) commands.push(bash);
   for (const k of ['cmds', 'arguments', 'command']) if (kw.has(k)) commands.push(list(kw.get(k)).join(' '));
-  const selectors = commands.map(parseDbtCommand).filter((s): s is string[] => !!s);
-  return selectors.length ? selectors.flat() : undefined;
+  const runs = commands.map(parseDbt).filter((s): s is DbtSelection => !!s);
+  return runs.length ? { select: runs.flatMap((r) => r.select), exclude: runs.flatMap((r) => r.exclude) } : undefined;
 }
 
-/** Cosmos: `render_config=RenderConfig(select=[...])` or a `select=[...]` argument. */
-export function cosmosSelectors(kw: Map<string, PyNode>, scopes: PyScopes): string[] {
+/** Cosmos: `render_config=RenderConfig(select=[...], exclude=[...])` or `select=` / `exclude=` arguments. */
+export function cosmosSelectors(kw: Map<string, PyNode>, scopes: PyScopes): DbtSelection {
   let render = kw.get('render_config');
   if (render?.type === 'identifier') render = scopes.lookup(render.text, render) ?? render;
-  const select = (render?.type === 'call' ? callArguments(render).keywords.get('select') : undefined) ?? kw.get('select');
+  const arg = (name: string) => (render?.type === 'call' ? callArguments(render).keywords.get(name) : undefined) ?? kw.get(name);
   const items = (n: PyNode | undefined): string[] => {
     if (!n) return [];
     if (n.type === 'identifier') return items(scopes.lookup(n.text, n));
@@ -94,16 +100,23 @@ export function cosmosSelectors(kw: Map<string, PyNode>, scopes: PyScopes): stri
     const v = stringValue(n, scopes)?.value;
     return v ? [v] : [];
   };
-  return items(select);
+  return { select: items(arg('select')), exclude: items(arg('exclude')) };
 }
 
 const DBT_RUNS = new Set(['run', 'build', 'seed', 'snapshot']);
 const SELECT_FLAGS = new Set(['--select', '-s', '--models', '-m', '--model']);
+const EXCLUDE_FLAGS = new Set(['--exclude']);
 
 /** `cd x && dbt run --select +orders tag:nightly`: the selectors of its dbt runs, or undefined. */
 export function parseDbtCommand(cmd: string): string[] | undefined {
+  return parseDbt(cmd)?.select;
+}
+
+/** The selectors and exclusions of a shell command's dbt runs, or undefined when it runs none. */
+export function parseDbt(cmd: string): DbtSelection | undefined {
   let runs = false;
   const selectors: string[] = [];
+  const excluded: string[] = [];
   for (const part of cmd.replace(/\\\r?\n/g, ' ').split(/&&|\|\||;|\n|\|/)) {
     const tokens = (part.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((t) => t.replace(/^["']|["']$/g, ''));
     const at = tokens.findIndex((t) => t === 'dbt' || t.endsWith('/dbt'));
@@ -111,18 +124,19 @@ export function parseDbtCommand(cmd: string): string[] | undefined {
     const sub = tokens.slice(at + 1).find((t) => !t.startsWith('-'));
     if (!sub || !DBT_RUNS.has(sub)) continue;
     runs = true;
-    let selecting = false;
+    let into: string[] | undefined;
     for (const t of tokens.slice(at + 1)) {
-      const eq = /^(--select|--models|--model)=(.*)$/.exec(t);
+      const eq = /^(--select|--models|--model|--exclude)=(.*)$/.exec(t);
       if (eq) {
-        selectors.push(...eq[2].split(/\s+/).filter(Boolean));
-        selecting = false;
-      } else if (SELECT_FLAGS.has(t)) selecting = true;
-      else if (t.startsWith('-')) selecting = false;
-      else if (selecting) selectors.push(...t.split(/\s+/).filter(Boolean));
+        (eq[1] === '--exclude' ? excluded : selectors).push(...eq[2].split(/\s+/).filter(Boolean));
+        into = undefined;
+      } else if (SELECT_FLAGS.has(t)) into = selectors;
+      else if (EXCLUDE_FLAGS.has(t)) into = excluded;
+      else if (t.startsWith('-')) into = undefined;
+      else if (into) into.push(...t.split(/\s+/).filter(Boolean));
     }
   }
-  return runs ? selectors : undefined;
+  return runs ? { select: selectors, exclude: excluded } : undefined;
 }
 
 /** The model a selector names (`orders`, `+orders`, `orders+`, `2+orders+1`, `@orders`), if one. */

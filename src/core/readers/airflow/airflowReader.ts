@@ -17,7 +17,7 @@ import { DagDiscovery } from './airflowDags';
 import { taskDependencies } from './airflowDependencies';
 import { pathValue, searchpathOf, taskSql } from './airflowSql';
 import { cosmosSelectors, datasetTarget, datasetUris, dbtSelectors, externalDag, selectorModel, sparkApplication, triggeredDag } from './airflowData';
-import type { DatasetRef } from './airflowData';
+import type { DatasetRef, DbtSelection } from './airflowData';
 import { runtimeValue } from '../runtimeValues';
 
 export interface AirflowReadOptions {
@@ -114,10 +114,10 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
   for (const d of scheduled) addUp(datasetUpstream(d));
 
   // A Cosmos DbtDag is its dbt project's run: the models it selects are downstream of the DAG.
-  const dagRuns: string[] = [];
+  const dagRuns: DbtSelection = { select: [], exclude: [] };
   if (dag.cosmos) {
-    dagRuns.push(...cosmosSelectors(dag.kwargs, scopes));
-    selectors.push(...dagRuns);
+    Object.assign(dagRuns, cosmosSelectors(dag.kwargs, scopes));
+    selectors.push(...dagRuns.select);
     const project = projectPath(dag.kwargs, scopes, dagDir);
     if (project) meta.dbtProject = project;
   }
@@ -162,8 +162,10 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
     // or "submit the job that reads the landed file" would otherwise be dependency cycles.
     const sel = dbtSelectors(task, ts);
     if (sel) {
-      selectors.push(...sel);
-      taskMeta.dbtRuns = sel; // path: and tag: selectors are resolved against the projects (dbtSelection.ts)
+      selectors.push(...sel.select);
+      // path: and tag: selectors, and what --exclude drops, are resolved against the projects (dbtSelection.ts)
+      taskMeta.dbtRuns = sel.select;
+      if (sel.exclude.length) taskMeta.dbtExcludes = sel.exclude;
       const named = runRefs(sel);
       if (named.length) taskFact.runs = named;
     }
@@ -187,10 +189,11 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
   meta.dagFile = path;
   if (sqlRanges.length) meta.sqlRanges = sqlRanges;
   if (selectors.length) meta.dbtSelectors = [...new Set(selectors)];
-  if (dagRuns.length) meta.dbtRuns = dagRuns;
+  if (dagRuns.select.length) meta.dbtRuns = dagRuns.select;
+  if (dagRuns.exclude.length) meta.dbtExcludes = dagRuns.exclude;
   if (runs.length) meta.runs = runs;
   if (triggers.length) meta.triggers = [...new Set(triggers)];
-  out.assets.push({ id: dagId, asset_type: 'dag', name: dag.dagId, source_ref: path, location: loc(dag.node), origin: 'airflow', upstream, ...(dagRuns.length && { runs: runRefs(dagRuns) }), meta }, ...tasks);
+  out.assets.push({ id: dagId, asset_type: 'dag', name: dag.dagId, source_ref: path, location: loc(dag.node), origin: 'airflow', upstream, ...(dagRuns.select.length && { runs: runRefs(dagRuns) }), meta }, ...tasks);
   for (const d of outlets) addOutlet(d, dagId, rc);
 }
 
@@ -213,9 +216,10 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line: before.split('\n').length, column: offset - nl };
 }
 
-/** The models dbt selectors name outright (`model`, `+model`); path: and tag: ones come later. */
-function runRefs(selectors: string[]): UpstreamRef[] {
-  const names = selectors.map(selectorModel).filter((m): m is string => !!m);
+/** The models dbt selectors name outright (`model`, `+model`), less those excluded by name; path: and tag: ones come later. */
+function runRefs(sel: DbtSelection): UpstreamRef[] {
+  const excluded = new Set(sel.exclude.map(selectorModel));
+  const names = sel.select.map(selectorModel).filter((m): m is string => !!m && !excluded.has(m));
   return [...new Set(names)].map((name) => ({ kind: 'ref', name }));
 }
 

@@ -7,6 +7,7 @@
 // time, gives what a build after any edit would.
 import type { AssetFact, FileFacts, UpstreamRef } from '../../model';
 import type { DbtProject } from '../../dbt/dbtProject';
+import { selectorModel } from './airflowData';
 
 interface ModelEntry {
   name: string;
@@ -22,10 +23,15 @@ export function resolveDagSelectors(files: FileFacts[], projects: DbtProject[]):
   if (!runners.length || !projects.length) return;
   const models = modelEntries(files, projects);
   for (const runner of runners) {
+    // `--exclude` (or Cosmos' exclude=) drops what it selects, by path, tag or name.
+    const excludes = Array.isArray(runner.meta!.dbtExcludes) ? (runner.meta!.dbtExcludes as string[]) : [];
+    const dropped = new Set(excludes.flatMap((ex) => [...selected(ex, models), ...models.filter((m) => m.name === selectorModel(ex))]));
     const refs: UpstreamRef[] = [];
     for (const selector of runner.meta!.dbtRuns as string[]) {
-      for (const m of selected(selector, models)) refs.push({ kind: 'ref', name: m.name, package: m.project });
+      for (const m of selected(selector, models)) if (!dropped.has(m)) refs.push({ kind: 'ref', name: m.name, package: m.project });
     }
+    const droppedNames = new Set([...dropped].map((m) => m.name));
+    if (droppedNames.size && runner.runs) runner.runs = runner.runs.filter((r) => r.kind !== 'ref' || !droppedNames.has(r.name));
     addRefs(runner, refs);
   }
 }
