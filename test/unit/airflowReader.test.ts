@@ -836,3 +836,35 @@ test('a DAG factory over a constant list: a DAG per item with its tasks and SQL'
     ['select * from marts.marketing_summary', 'insert into exports.marketing_a select * from marts.marketing_summary', 'insert into exports.marketing_b select * from marts.marketing_summary'],
   );
 });
+
+// Tasks made from a dict of queries or a list of tuples: the loop unpacks each entry.
+test('loops over a dict (keys, .items()) and over tuples unpack into task ids and SQL', async () => {
+  const file = 'dags/exports.py';
+  const facts = await read(file, {
+    [file]: src(
+      'from airflow import DAG',
+      'from airflow.providers.postgres.operators.postgres import PostgresOperator',
+      'QUERIES = {',
+      '    "orders": "select order_id, order_total from marts.fct_orders",',
+      '    "customers": "select customer_id from marts.dim_customers",',
+      '}',
+      'with DAG("exports", schedule="@daily") as dag:',
+      '    for name, sql in QUERIES.items():',
+      '        PostgresOperator(task_id=f"export_{name}", sql=sql)',
+      '    for name in QUERIES:',
+      '        PostgresOperator(task_id=f"count_{name}", sql=f"select count(*) from exports.{name}")',
+      '    for schema, table in [("raw", "events"), ("raw", "sessions")]:',
+      '        PostgresOperator(task_id=f"vacuum_{table}", sql=f"select * from {schema}.{table}")',
+    ),
+  });
+  assert.deepEqual(facts.diagnostics, []);
+  assert.deepEqual(Object.keys(taskGraph(facts, 'exports')), ['export_orders', 'export_customers', 'count_orders', 'count_customers', 'vacuum_events', 'vacuum_sessions']);
+  assert.deepEqual(facts.queries.map((q) => q.sql), [
+    'select order_id, order_total from marts.fct_orders',
+    'select customer_id from marts.dim_customers',
+    'select count(*) from exports.orders',
+    'select count(*) from exports.customers',
+    'select * from raw.events',
+    'select * from raw.sessions',
+  ]);
+});

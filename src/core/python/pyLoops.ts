@@ -32,23 +32,56 @@ export function loopPasses(node: PyNode, scopes: PyScopes): PyScopes[] | undefin
   return passes;
 }
 
-/** The scopes of each pass of one `for` loop, seen from `scopes`; undefined when it cannot be unrolled. */
+/**
+ * The scopes of each pass of one `for` loop, seen from `scopes`; undefined when it cannot be
+ * unrolled. The loop may name one variable or unpack several (`for table, sql in QUERIES.items()`,
+ * `for name, schema in [("a", "x"), ...]`); a dict written in the code gives its keys, or with
+ * `.items()` its pairs.
+ */
 export function loopScopes(loop: PyNode, scopes: PyScopes): PyScopes[] | undefined {
-  const variable = loop.childForFieldName('left');
+  const target = loop.childForFieldName('left');
   const body = loop.childForFieldName('body');
-  if (variable?.type !== 'identifier' || !body) return undefined;
-  const items = listItems(loop.childForFieldName('right'), scopes);
+  if (!target || !body) return undefined;
+  const names = target.type === 'identifier' ? [target] : target.type === 'pattern_list' || target.type === 'tuple_pattern' ? children(target) : [];
+  if (!names.length || names.some((n) => n.type !== 'identifier')) return undefined;
+  const items = loopItems(loop.childForFieldName('right'), scopes);
   if (!items || items.length > MAX_PASSES) return undefined;
-  return items.map((item) => scopes.withLoopValue(body, variable.text, item));
+  const passes: PyScopes[] = [];
+  for (const item of items) {
+    // One name takes the item whole; several unpack a tuple of as many values.
+    const values = names.length === 1 ? [item] : item.type === 'tuple' || item.type === 'list' || item.type === 'pair' ? children(item) : [];
+    if (values.length !== names.length) return undefined;
+    passes.push(names.reduce((view, name, i) => view.withLoopValue(body, name.text, values[i]), scopes));
+  }
+  return passes;
 }
 
-/** The items of a list or tuple written in the code, directly or through a name bound to one. */
-function listItems(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): PyNode[] | undefined {
+function children(node: PyNode): PyNode[] {
+  return node.namedChildren.filter((c): c is PyNode => !!c && c.type !== 'comment');
+}
+
+/** What a loop goes over, when written in the code: a list's or tuple's items, a dict's keys or `.items()` pairs. */
+function loopItems(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): PyNode[] | undefined {
   if (!node || depth > 4) return undefined;
-  if (node.type === 'list' || node.type === 'tuple') return node.namedChildren.filter((c): c is PyNode => !!c && c.type !== 'comment');
+  if (node.type === 'list' || node.type === 'tuple') return children(node);
+  if (node.type === 'dictionary') return children(node).map((p) => p.childForFieldName('key')).filter((k): k is PyNode => !!k);
   if (node.type === 'identifier') {
     const bound = scopes.lookup(node.text, node);
-    return bound && bound !== node ? listItems(bound, scopes, depth + 1) : undefined;
+    return bound && bound !== node ? loopItems(bound, scopes, depth + 1) : undefined;
+  }
+  // `QUERIES.items()`: each entry's pair node, unpacked like a (key, value) tuple.
+  const fn = node.type === 'call' ? node.childForFieldName('function') : undefined;
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'items' && !node.childForFieldName('arguments')?.namedChildren.length) {
+    const dict = dictionaryOf(fn.childForFieldName('object'), scopes, depth + 1);
+    return dict ? children(dict).filter((p) => p.type === 'pair') : undefined;
   }
   return undefined;
+}
+
+function dictionaryOf(node: PyNode | null | undefined, scopes: PyScopes, depth: number): PyNode | undefined {
+  if (!node || depth > 4) return undefined;
+  if (node.type === 'dictionary') return node;
+  if (node.type !== 'identifier') return undefined;
+  const bound = scopes.lookup(node.text, node);
+  return bound && bound !== node ? dictionaryOf(bound, scopes, depth + 1) : undefined;
 }
