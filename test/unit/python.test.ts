@@ -5,6 +5,7 @@ import type { Node as TsNode } from '@vscode/tree-sitter-wasm';
 import { initPython, parsePython, parseTreeSitter, pythonUnavailable, syntaxErrors } from '../../src/core/python/pythonParser';
 import type { PyNode } from '../../src/core/python/pythonParser';
 import { PyScopes, callArguments, callName, stringValue } from '../../src/core/python/pyValues';
+import { loopScopes } from '../../src/core/python/pyLoops';
 import { directStepsAvailable, dropBinding, restoreBinding, stepsFor } from '../../src/core/python/cursorSteps';
 
 function calls(root: PyNode): PyNode[] {
@@ -111,6 +112,18 @@ test('str.format() and % formatting of constants', async () => {
   assert.deepEqual(stringValue(assigned, new PyScopes(sum.rootNode)), { value: 'a t b!', viaVariable: false });
   const dict = parsePython('X = "select x from %(s)s.t limit %(n)d" % {"s": "m", "n": 5}\n')!;
   assert.deepEqual(stringValue(dict.rootNode.descendantsOfType('assignment')[0]!.childForFieldName('right'), new PyScopes(dict.rootNode))?.value, 'select x from m.t limit 5');
+});
+
+// A node's subtree is ids id..last, the last included: the loop variable as the body's very last
+// node (`x = t`) is bound too.
+test('a loop pass binds its variable everywhere in the body, its last node included', async () => {
+  await initPython();
+  const tree = parsePython('for t in ["a", "b"]:\n    x = t\n')!;
+  const loop = tree.rootNode.descendantsOfType('for_statement')[0]!;
+  const use = loop.childForFieldName('body')!.descendantsOfType('identifier').find((n) => n?.text === 't')!;
+  assert.equal(use.id, loop.childForFieldName('body')!.last);
+  const passes = loopScopes(loop, new PyScopes(tree.rootNode))!;
+  assert.deepEqual(passes.map((p) => stringValue(use, p)?.value), ['a', 'b']);
 });
 
 test('call names follow method chains; keyword arguments are found', async () => {

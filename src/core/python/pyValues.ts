@@ -89,7 +89,7 @@ export class PyScopes {
   /** The value bound to `name` where `at` is: the enclosing functions first, then the module. */
   lookup(name: string, at: PyNode): PyNode | undefined {
     const loop = Object.prototype.hasOwnProperty.call(this, 'loop') ? this.loop : undefined;
-    if (loop && name === loop.name && at.id >= loop.body.id && at.id < loop.body.last) return loop.value;
+    if (loop && name === loop.name && at.id >= loop.body.id && at.id <= loop.body.last) return loop.value;
     if (loop) return (Object.getPrototypeOf(this) as PyScopes).lookup(name, at);
     for (let n: PyNode | null = at; n; n = n.parent) {
       if (n.type === 'function_definition' || n.type === 'module') {

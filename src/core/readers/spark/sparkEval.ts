@@ -128,7 +128,7 @@ export class SparkEvaluator implements OpsContext {
     if (!passes || !body) return false;
     const outer = this.scopes;
     for (const pass of passes) {
-      for (const id of this.memo.keys()) if (id >= body.id && id < body.last) this.memo.delete(id);
+      for (let id = body.id; id <= body.last; id++) this.memo.delete(id);
       this.scopes = pass;
       this.walk(body, fn);
     }
