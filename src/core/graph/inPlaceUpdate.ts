@@ -11,7 +11,7 @@
 // plain SQL or Python, a model whose name, relation or config changed, a new or dropped
 // implicit table, a cycle — answers with the reason, and the caller indexes the workspace again.
 // test/unit/inPlaceUpdate.test.ts checks that an update gives what a fresh build gives.
-import type { ColumnInfo, Diagnostic, FileFacts, Relation } from '../model';
+import type { ColumnInfo, Diagnostic, FileFacts, Relation, UpstreamRef } from '../model';
 import type { AnalysisCache } from '../cache/analysisCache';
 import type { Asset } from './assetIndex';
 import type { ColumnReference, LineageGraph } from './lineageGraph';
@@ -20,7 +20,7 @@ import { memoKey, resolveJob } from './columnPhase';
 import type { Effects, JobRecord, ResolveMemo } from './resolveMemo';
 import { isReference, recordingEffects, signature } from './resolveMemo';
 import { EMPTY_ANALYSIS } from '../cache/packedAnalysis';
-import { projectOf, unresolvedDiagnostic } from './upstreamResolution';
+import { linkFact, projectOf } from './upstreamResolution';
 
 /** One column job as the index keeps it between builds: how to redo it, and what it did. */
 export interface JobSlot {
@@ -196,20 +196,16 @@ export class UpdateState {
     const diags = host.diagnostics;
     const kept = diags.filter((d) => !changedPaths.has(d.path));
     diags.splice(0, diags.length, ...kept);
+    // The edges a fact declares, taken away and put back as the build makes them (linkFact).
+    const resolve = (up: UpstreamRef, project?: string) => host.resolveUpstream(up, project);
+    const unlink = (from: string, to: string) => host.graph.removeEdge(from, to, 'explicit');
+    const link = (from: string, to: string) => host.graph.addEdge(from, to, 'explicit');
     for (const c of changed) {
       const old = this.factsByPath.get(c.path)!;
       old.assets.forEach((fact, i) => {
         const asset = host.assets.get(fact.id)!;
-        for (const up of fact.upstream) {
-          const t = host.resolveUpstream(up, projectOf(fact));
-          if (t) host.graph.removeEdge(t.id, asset.id, 'explicit');
-        }
-        const next = c.facts.assets[i];
-        for (const up of next.upstream) {
-          const t = host.resolveUpstream(up, projectOf(next));
-          if (t) host.graph.addEdge(t.id, asset.id, 'explicit');
-          else diags.push(unresolvedDiagnostic(up, next));
-        }
+        linkFact(fact, asset, resolve, unlink, () => undefined);
+        linkFact(c.facts.assets[i], asset, resolve, link, (d) => diags.push(d));
       });
       diags.push(...c.facts.diagnostics, ...c.renderDiagnostics);
       this.factsByPath.set(c.path, withoutQueries(c.facts));

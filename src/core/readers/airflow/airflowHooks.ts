@@ -7,7 +7,7 @@ import type { PyScopes } from '../../python/pyValues';
 import { callArguments, callName } from '../../python/pyValues';
 
 const SQL_HOOK = /(Sql|Postgres|Snowflake|BigQuery|Redshift|Databricks|Trino|Presto|Mssql|MySql|Sqlite|Athena|Hive\w*|Oracle|Vertica|Exasol|Jdbc|Odbc|DbApi|Teradata|Druid|Pinot|Impala|ClickHouse|DuckDB)Hook$/i;
-const HOOK_METHODS = new Set(['run', 'get_records', 'get_first', 'get_pandas_df', 'get_df', 'get_pandas_df_by_chunks', 'insert_rows', 'execute']);
+const HOOK_METHODS = new Set(['run', 'get_records', 'get_first', 'get_pandas_df', 'get_df', 'get_pandas_df_by_chunks', 'execute']);
 
 export interface HookSql {
   /** The SQL argument. */
@@ -27,7 +27,7 @@ export function hookSql(def: PyNode, scopes: PyScopes): HookSql[] {
     if (!hook) continue;
     const { positional, keywords } = callArguments(call);
     const sql = keywords.get('sql') ?? positional[0];
-    if (sql && fn.childForFieldName('attribute')?.text !== 'insert_rows') out.push({ node: sql, hook });
+    if (sql) out.push({ node: sql, hook });
   }
   return out;
 }

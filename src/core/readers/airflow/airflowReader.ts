@@ -10,7 +10,7 @@ import { initPython, parsePython, pythonUnavailable, syntaxErrors } from '../../
 import { PyScopes, callArguments, positionOf, stringValue } from '../../python/pyValues';
 import { fileAssetId, normalizePath } from '../../io/paths';
 import { formatRelation, relationKey } from '../../sql/queryIr';
-import { splitStatements } from '../../sql/tokenizer';
+import { lineColumnAt, splitStatements } from '../../sql/tokenizer';
 import { scanTableReferences } from '../../sql/tolerantScan';
 import type { DagInfo, TaskInfo } from './airflowDags';
 import { DagDiscovery } from './airflowDags';
@@ -149,7 +149,7 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
       // A Variable or dag_run.conf value in the SQL is known only when the task runs: the name is
       // read as its last word (`{{ var.value.schema }}.orders` as schema.orders), and says so.
       for (const g of s.guessed) {
-        const at = s.file ? lineColumn(s.fileText ?? '', g.offset) : positionOf(s.at);
+        const at = s.file ? lineColumnAt(s.fileText ?? '', g.offset) : positionOf(s.at);
         out.diagnostics.push({ path: s.file ?? path, ...at, severity: 'info', code: 'runtime-value', message: `${dag.dagId}.${task.taskId}: {{ ${g.expr} }} in the SQL is known only when the task runs, so the lineage reads it as "${g.as}"` });
       }
     }
@@ -207,13 +207,6 @@ export function sqlReads(sql: string, split = sql.includes(';')): UpstreamRef[] 
   const refs = split ? splitStatements(sql).flatMap((st) => scanTableReferences(st.text, st.start)) : scanTableReferences(sql, 0);
   const written = new Set(refs.filter((r) => r.role === 'write').map((r) => relationKey(r.relation)));
   return refs.filter((r) => r.role === 'read' && !written.has(relationKey(r.relation))).map((r) => ({ kind: 'relation', relation: r.relation }));
-}
-
-/** 1-based line and column of an offset in a text. */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const nl = before.lastIndexOf('\n');
-  return { line: before.split('\n').length, column: offset - nl };
 }
 
 /** The models dbt selectors name outright (`model`, `+model`), less those excluded by name; path: and tag: ones come later. */

@@ -78,14 +78,13 @@ export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: T
     if (!v || !v.value.trim()) continue;
     // `"{% include 'sql/daily.sql' %}"` (BigQuery jobs above all) is the file, found the same way.
     const text = v.value.trim().replace(INCLUDE_ONLY, '$2');
+    const guessed: TaskSql['guessed'] = [];
     if (/^[^\s;]+\.(sql|hql)$/i.test(text)) {
       const hit = await findSqlFile(text, ctx);
-      const guessed: TaskSql['guessed'] = [];
       if (hit) out.push({ sql: neutralizeJinja(hit.text, params, guessed), file: hit.path, fileText: hit.text, ranges: [], viaVariable: v.viaVariable, dialect, at: node, guessed });
       else missing.push({ file: text, at: node });
       continue;
     }
-    const guessed: TaskSql['guessed'] = [];
     out.push({ sql: neutralizeJinja(v.value, params, guessed), ranges: literalRanges(node, ctx.scopes), viaVariable: v.viaVariable, dialect, at: node, guessed });
   }
   return { sql: out, missing, unknown };
@@ -230,9 +229,7 @@ export function neutralizeJinja(sql: string, params: Map<string, string> = new M
       const stop = end < 0 ? sql.length : end + 2;
       const tag = sql.slice(i, stop);
       out += sql.slice(kept, i);
-      const before = guessed?.length ?? 0;
-      out += next === OPEN_BRACE && !tag.includes('\n') ? expression(tag, quoted, params, guessed) : tag.replace(/[^\n]/g, ' ');
-      if (guessed && guessed.length > before) guessed[before].offset = i;
+      out += next === OPEN_BRACE && !tag.includes('\n') ? expression(tag, quoted, params, guessed, i) : tag.replace(/[^\n]/g, ' ');
       i = kept = stop;
       continue;
     }
@@ -254,7 +251,8 @@ const HASH = 0x23;
 const DASH = 0x2d;
 const QUOTE = 0x27;
 
-function expression(tag: string, quoted: boolean, params: Map<string, string>, guessed?: { expr: string; as: string; offset: number }[]): string {
+/** `offset`: where the tag starts in the SQL (for what `guessed` records). */
+function expression(tag: string, quoted: boolean, params: Map<string, string>, guessed: { expr: string; as: string; offset: number }[] | undefined, offset: number): string {
   const len = tag.length;
   const expr = tag.slice(2, -2).replace(/^-|-$/g, '').trim().split('|')[0].trim();
   const param = /^params\.(\w+)$/.exec(expr) ?? /^params\[["'](\w+)["']\]$/.exec(expr);
@@ -264,7 +262,7 @@ function expression(tag: string, quoted: boolean, params: Map<string, string>, g
   if (IDENTIFIER_EXPR.test(expr)) {
     const words = (expr.match(/[A-Za-z_]\w*/g) ?? []).filter((w) => !SKIP_WORDS.has(w));
     const name = (words.pop() ?? 'x').slice(0, len);
-    guessed?.push({ expr, as: name, offset: 0 });
+    guessed?.push({ expr, as: name, offset });
     return name.padStart(len, ' ');
   }
   return `'${DATE.slice(0, Math.max(0, len - 2))}'`.padStart(len, ' ');

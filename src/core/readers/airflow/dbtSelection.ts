@@ -25,7 +25,12 @@ export function resolveDagSelectors(files: FileFacts[], projects: DbtProject[]):
   for (const runner of runners) {
     // `--exclude` (or Cosmos' exclude=) drops what it selects, by path, tag or name.
     const excludes = Array.isArray(runner.meta!.dbtExcludes) ? (runner.meta!.dbtExcludes as string[]) : [];
-    const dropped = new Set(excludes.flatMap((ex) => [...selected(ex, models), ...models.filter((m) => m.name === selectorModel(ex))]));
+    const dropped = new Set(
+      excludes.flatMap((ex) => {
+        const name = selectorModel(ex);
+        return [...selected(ex, models), ...(name ? models.filter((m) => m.name === name) : [])];
+      }),
+    );
     const refs: UpstreamRef[] = [];
     for (const selector of runner.meta!.dbtRuns as string[]) {
       for (const m of selected(selector, models)) if (!dropped.has(m)) refs.push({ kind: 'ref', name: m.name, package: m.project });

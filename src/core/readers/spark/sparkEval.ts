@@ -230,7 +230,7 @@ export class SparkEvaluator implements OpsContext {
           const arg = argument(call, 0, 'table');
           const t = stringValue(arg, this.scopes);
           if (!t) this.unknownArg(arg, 'the table writeTo() writes');
-          if (t) this.writes.push({ target: { kind: 'relation', relation: tableRelation(t.value) }, frame: recv.frame, location: this.at(call) });
+          else this.writes.push({ target: { kind: 'relation', relation: tableRelation(t.value) }, frame: recv.frame, location: this.at(call) });
           return undefined;
         }
         return frameMethod(this, recv.frame, method, call);
