@@ -819,9 +819,12 @@ test('a DAG factory over a constant list: a DAG per item with its tasks and SQL'
       '        for part in ["a", "b"]:',
       '            export = PostgresOperator(task_id=f"export_{part}", sql=f"insert into exports.{name}_{part} select * from marts.{name}_summary")',
       '            refresh >> export',
+      '        for part in get_parts():',
+      '            PostgresOperator(task_id=f"extra_{part}", sql="select 1")',
     ),
   });
-  assert.deepEqual(facts.diagnostics, []);
+  // A task in an inner loop over a call: its id is reported, not dropped without a word.
+  assert.deepEqual(facts.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`), ['10:38 runtime-value']);
   assert.deepEqual(facts.assets.filter((a) => a.asset_type === 'dag').map((a) => [a.id, a.meta?.tags]), [
     ['dag:report_finance', ['finance']],
     ['dag:report_marketing', ['marketing']],

@@ -302,13 +302,19 @@ export class DagDiscovery {
    * of the same pass of the DAG's loops, with its id read in that pass.
    */
   private factoryTasks(dags: DagInfo[], t: Omit<TaskInfo, 'dag' | 'taskId'>, label: string | undefined): void {
-    for (const pass of loopPasses(t.node, this.scopes) ?? []) {
+    const passes = loopPasses(t.node, this.scopes);
+    let unknown = !passes;
+    for (const pass of passes ?? []) {
       const items = pass.loopItems();
       const dag = dags.find((d) => [...(d.scopes?.loopItems() ?? [])].every(([body, item]) => items.get(body) === item));
       const id = label ?? (t.taskflow ? undefined : stringValue(t.kwargs.get('task_id'), pass)?.value);
+      if (!id) unknown = true;
       if (!dag || !id) continue;
       this.addTask({ ...t, dag, taskId: t.taskflow ? this.uniqueId(dag, id) : id, scopes: pass });
     }
+    // An id no pass can read (an inner loop over a call, say) is reported, as outside a factory.
+    const idNode = t.kwargs.get('task_id');
+    if (unknown && idNode && !t.taskflow) this.unknownIds.push({ at: idNode, dag: false });
   }
 
   // A TaskFlow function called twice makes `extract` and `extract__1`, as Airflow names them.
