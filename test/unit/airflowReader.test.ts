@@ -724,10 +724,20 @@ test('tasks made in loops over constant lists; unknown DAG ids reported; .format
       '17:34 runtime-value this task\'s task_id (`f"copy_{source}"`) is known only when the code runs, so the task and what it reads are not in the lineage',
     ],
   );
-  // start >> load >> end links every pass; `previous`, reassigned in the loop, links nothing
-  // rather than every load to every other.
+  // start >> load >> end links every pass; `previous`, reassigned at the end of the inner loop's
+  // body, chains the passes in the order they run, across the outer loop too (the first inner
+  // pass of `customers` follows the last of `orders`).
   const loads = ['load_orders_eu', 'load_orders_us', 'load_customers_eu', 'load_customers_us'];
-  assert.deepEqual(taskGraph(facts, 'load_raw'), { start: [], end: loads, ...Object.fromEntries(loads.map((l) => [l, ['start']])), fmt: [], pct: ['fmt'] });
+  assert.deepEqual(taskGraph(facts, 'load_raw'), {
+    start: [],
+    end: loads,
+    load_orders_eu: ['start'],
+    load_orders_us: ['start', 'load_orders_eu'],
+    load_customers_eu: ['start', 'load_orders_us'],
+    load_customers_us: ['start', 'load_customers_eu'],
+    fmt: [],
+    pct: ['fmt'],
+  });
   // The report DAGs' task is theirs, not load_raw's (the one DAG of the file that was read).
   assert.deepEqual(facts.assets.filter((a) => a.asset_type === 'dag').map((a) => a.id), ['dag:load_raw']);
   // Each pass's SQL, and .format / % SQL, inferred (found through variables).

@@ -1,14 +1,15 @@
 // PyScopes finds bindings by scanning the tree's preorder list; it must find what the walk down
 // each node's children (the original, kept here) found, for every name looked up anywhere.
+// Which of several bindings a use sees is tested in pyFlow.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initPython, parsePython } from '../../src/core/python/pythonParser';
 import type { PyNode } from '../../src/core/python/pythonParser';
 import { PyScopes } from '../../src/core/python/pyValues';
 
-/** The original collection: a recursive walk over named children. */
-function walkedScopes(root: PyNode): Map<number, Map<string, PyNode>> {
-  const scopes = new Map<number, Map<string, PyNode>>();
+/** The original collection: a recursive walk over named children (every binding, in order). */
+function walkedScopes(root: PyNode): Map<number, Map<string, PyNode[]>> {
+  const scopes = new Map<number, Map<string, PyNode[]>>();
   const collect = (node: PyNode, scopeId: number): void => {
     for (const child of node.children) {
       if (!child.isNamed) continue;
@@ -16,12 +17,13 @@ function walkedScopes(root: PyNode): Map<number, Map<string, PyNode>> {
         collect(child, child.id);
         continue;
       }
-      if (child.type === 'assignment') {
+      if (child.type === 'assignment' || child.type === 'augmented_assignment') {
         const left = child.childForFieldName('left');
         const right = child.childForFieldName('right');
         if (left?.type === 'identifier' && right) {
           if (!scopes.has(scopeId)) scopes.set(scopeId, new Map());
-          scopes.get(scopeId)!.set(left.text, right);
+          const names = scopes.get(scopeId)!;
+          names.set(left.text, [...(names.get(left.text) ?? []), child.type === 'assignment' ? right : child]);
         }
       }
       if (child.type !== 'class_definition') collect(child, scopeId);
@@ -31,14 +33,14 @@ function walkedScopes(root: PyNode): Map<number, Map<string, PyNode>> {
   return scopes;
 }
 
-function walkedLookup(scopes: Map<number, Map<string, PyNode>>, name: string, at: PyNode): PyNode | undefined {
+function walkedBindings(scopes: Map<number, Map<string, PyNode[]>>, name: string, at: PyNode): PyNode[] {
   for (let n: PyNode | null = at; n; n = n.parent) {
     if (n.type === 'function_definition' || n.type === 'module') {
       const hit = scopes.get(n.id)?.get(name);
       if (hit) return hit;
     }
   }
-  return undefined;
+  return [];
 }
 
 function random(seed: number): () => number {
@@ -97,7 +99,10 @@ test('bindings found in preorder are the bindings the walk over children found',
     const walked = walkedScopes(root);
     for (const id of root.descendantsOfType('identifier')) {
       looked++;
-      assert.equal(scopes.lookup(id.text, id), walkedLookup(walked, id.text, id), `${JSON.stringify(src)} ${id.text}@${id.startIndex}`);
+      const all = walkedBindings(walked, id.text, id);
+      assert.deepEqual(scopes.bindingsOf(id.text, id), all, `${JSON.stringify(src)} ${id.text}@${id.startIndex}`);
+      // A name bound once is that binding wherever it is read.
+      if (all.length === 1) assert.equal(scopes.lookup(id.text, id), all[0]);
     }
   }
   assert.ok(looked > 10000);

@@ -85,3 +85,18 @@ function dictionaryOf(node: PyNode | null | undefined, scopes: PyScopes, depth: 
   const bound = scopes.lookup(node.text, node);
   return bound && bound !== node ? dictionaryOf(bound, scopes, depth + 1) : undefined;
 }
+
+/**
+ * Whether two views are in the same pass of every loop both are in (a task made in a loop, and
+ * the DAG, group or wiring of the same pass; views outside any loop match every pass).
+ */
+export function samePass(a: PyScopes, b: PyScopes): boolean {
+  if (a === b) return true;
+  const mine = a.loopItems();
+  if (!mine.size) return true;
+  for (const [body, item] of b.loopItems()) {
+    const other = mine.get(body);
+    if (other && other !== item) return false;
+  }
+  return true;
+}

@@ -4,6 +4,8 @@
 // variable is marked, because lineage found that way is less certain (a warning, not breaking).
 import type { PyNode } from './pythonParser';
 import { formatWith, percentWith } from './pyFormat';
+import { reachingBinding } from './pyFlow';
+import type { Bound } from './pyFlow';
 
 export interface PyString {
   value: string;
@@ -13,9 +15,10 @@ export interface PyString {
 
 /** Name → value node, per scope (the module and each function), in source order. */
 export class PyScopes {
+  /** The last binding of each name, per scope. */
   private readonly scopes = new Map<number, Map<string, PyNode>>();
-  /** Names assigned more than once in a scope, as `${scopeId}:${name}` (see reassigned()). */
-  private readonly rebound = new Set<string>();
+  /** Every binding of a name bound more than once in a scope, by `${scopeId}:${name}`, in order. */
+  private readonly rebound = new Map<string, PyNode[]>();
   /** For one pass of a loop (see withLoopValue): the loop variable's value in its body. */
   private loop?: { body: PyNode; name: string; value: PyNode };
 
@@ -25,9 +28,9 @@ export class PyScopes {
 
   /**
    * Bindings in preorder, which is the order a walk down the children finds them in: each
-   * assignment to a name in the innermost function around it (or the module); class bodies and
-   * unnamed nodes are skipped whole. It reads the tree's preorder list rather than each node's
-   * children, so it makes no children lists (most nodes are never asked for theirs otherwise).
+   * assignment (or `+=`) to a name in the innermost function around it (or the module); class
+   * bodies and unnamed nodes are skipped whole. It reads the tree's preorder list rather than each
+   * node's children, so it makes no children lists (most nodes are never asked for theirs otherwise).
    */
   private collect(root: PyNode): void {
     const nodes = root.treeNodes;
@@ -41,10 +44,11 @@ export class PyScopes {
         continue;
       }
       if (node.type === 'function_definition') scopes.push(node.id, node.last);
-      else if (node.type === 'assignment') {
+      else if (node.type === 'assignment' || node.type === 'augmented_assignment') {
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
-        if (left?.type === 'identifier' && right) this.bind(scopes[scopes.length - 2], left.text, right);
+        // A `+=` is its own value: stringValue appends its right side to what the name held.
+        if (left?.type === 'identifier' && right) this.bind(scopes[scopes.length - 2], left.text, node.type === 'assignment' ? right : node);
       }
       i++;
     }
@@ -53,18 +57,14 @@ export class PyScopes {
   private bind(scopeId: number, name: string, value: PyNode): void {
     let scope = this.scopes.get(scopeId);
     if (!scope) this.scopes.set(scopeId, (scope = new Map()));
-    if (scope.has(name)) this.rebound.add(`${scopeId}:${name}`);
-    scope.set(name, value); // the last binding wins: good enough for constants
-  }
-
-  /** Whether `name`, as seen from `at`, is assigned more than once (its value depends on when). */
-  reassigned(name: string, at: PyNode): boolean {
-    for (let n: PyNode | null = at; n; n = n.parent) {
-      if (n.type === 'function_definition' || n.type === 'module') {
-        if (this.scopes.get(n.id)?.has(name)) return this.rebound.has(`${n.id}:${name}`);
-      }
+    const previous = scope.get(name);
+    if (previous) {
+      const key = `${scopeId}:${name}`;
+      const all = this.rebound.get(key);
+      if (all) all.push(value);
+      else this.rebound.set(key, [previous, value]);
     }
-    return false;
+    scope.set(name, value);
   }
 
   /**
@@ -77,6 +77,11 @@ export class PyScopes {
     return view;
   }
 
+  /** The body of the loop this view itself binds a variable of (undefined for the scopes, not a view). */
+  ownLoopBody(): PyNode | undefined {
+    return Object.prototype.hasOwnProperty.call(this, 'loop') ? this.loop?.body : undefined;
+  }
+
   /** The item each loop of this view is at, by the loop body's id (empty outside any loop). */
   loopItems(): Map<number, PyNode> {
     const out = new Map<number, PyNode>();
@@ -86,18 +91,47 @@ export class PyScopes {
     return out;
   }
 
-  /** The value bound to `name` where `at` is: the enclosing functions first, then the module. */
+  /**
+   * The value bound to `name` where `at` is, when it is read in these scopes: undefined when the
+   * binding that reaches `at` belongs to another pass of a loop (see binding()).
+   */
   lookup(name: string, at: PyNode): PyNode | undefined {
-    const loop = Object.prototype.hasOwnProperty.call(this, 'loop') ? this.loop : undefined;
-    if (loop && name === loop.name && at.id >= loop.body.id && at.id <= loop.body.last) return loop.value;
-    if (loop) return (Object.getPrototypeOf(this) as PyScopes).lookup(name, at);
+    const b = this.binding(name, at);
+    return b && b.scopes === this ? b.value : undefined;
+  }
+
+  /**
+   * The value bound to `name` where `at` is, and the scopes to read it in: a loop variable of this
+   * view; else the enclosing functions' bindings, then the module's. A name assigned more than once
+   * in the scope `at` runs in is followed in execution order (pyFlow.ts); read from a function
+   * nested in that scope, it has the last value the scope gave it.
+   */
+  binding(name: string, at: PyNode): Bound | undefined {
+    for (let v: PyScopes = this; Object.prototype.hasOwnProperty.call(v, 'loop'); v = Object.getPrototypeOf(v) as PyScopes) {
+      const loop = v.loop;
+      if (loop && name === loop.name && at.id >= loop.body.id && at.id <= loop.body.last) return { value: loop.value, scopes: this };
+    }
+    let own = true; // whether `at` runs directly in the scope being looked at
     for (let n: PyNode | null = at; n; n = n.parent) {
-      if (n.type === 'function_definition' || n.type === 'module') {
-        const hit = this.scopes.get(n.id)?.get(name);
-        if (hit) return hit;
+      if (n.type !== 'function_definition' && n.type !== 'module') continue;
+      const hit = this.scopes.get(n.id)?.get(name);
+      if (hit) {
+        const all = own ? this.rebound.get(`${n.id}:${name}`) : undefined;
+        return all ? reachingBinding(this, all, at, n) : { value: hit, scopes: this };
       }
+      own = false;
     }
     return undefined;
+  }
+
+  /** Every binding of `name` in the scope that binds it, seen from `at`, in source order. */
+  bindingsOf(name: string, at: PyNode): readonly PyNode[] {
+    for (let n: PyNode | null = at; n; n = n.parent) {
+      if (n.type !== 'function_definition' && n.type !== 'module') continue;
+      const hit = this.scopes.get(n.id)?.get(name);
+      if (hit) return this.rebound.get(`${n.id}:${name}`) ?? [hit];
+    }
+    return [];
   }
 }
 
@@ -129,9 +163,15 @@ export function stringValue(node: PyNode | null | undefined, scopes: PyScopes, d
     case 'parenthesized_expression':
       return stringValue(node.namedChildren[0], scopes, depth + 1);
     case 'identifier': {
-      const bound = scopes.lookup(node.text, node);
-      const v = bound ? stringValue(bound, scopes, depth + 1) : undefined;
+      const bound = scopes.binding(node.text, node);
+      const v = bound ? stringValue(bound.value, bound.scopes, depth + 1) : undefined;
       return v ? { value: v.value, viaVariable: true } : undefined;
+    }
+    case 'augmented_assignment': {
+      // `sql += " where …"`: what the name held before, then the right side.
+      const left = node.childForFieldName('left');
+      if (node.childForFieldName('operator')?.text !== '+=' || left?.type !== 'identifier') return undefined;
+      return join([stringValue(left, scopes, depth + 1), stringValue(node.childForFieldName('right'), scopes, depth + 1)]);
     }
     case 'call':
       return pathJoin(node, scopes, depth) ?? formatCall(node, scopes, depth);

@@ -8,7 +8,7 @@ import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callArguments, callName, stringValue } from '../../python/pyValues';
 import { chainOf, withAlias, withCalls, withStatementOf } from './airflowSyntax';
-import { loopPasses } from '../../python/pyLoops';
+import { loopPasses, samePass } from '../../python/pyLoops';
 
 export interface DagInfo {
   dagId: string;
@@ -26,6 +26,8 @@ export interface GroupInfo {
   id: string;
   prefix: boolean;
   dag?: DagInfo;
+  /** A group made in a loop (or in a DAG factory): the scopes of its pass. */
+  scopes?: PyScopes;
 }
 
 export interface TaskInfo {
@@ -46,10 +48,17 @@ export interface TaskInfo {
   scopes?: PyScopes;
 }
 
+/** Where a pass of a loop puts its tasks. */
+interface Placement {
+  dag: DagInfo;
+  group?: GroupInfo;
+  scopes: PyScopes;
+}
+
 interface Context {
   dag?: DagInfo;
-  /** Under a `with DAG(...)` made in a loop: one DAG per pass, the task's pass picks it. */
-  dags?: DagInfo[];
+  /** Under a DAG or group made in a loop: one place per pass, the task's pass picks its own. */
+  passes?: Placement[];
   group?: GroupInfo;
   /** Inside a TaskFlow function body: operators built there are not DAG tasks. */
   skip?: boolean;
@@ -74,11 +83,12 @@ export class DagDiscovery {
   readonly tasks: TaskInfo[] = [];
   /** The tasks an expression makes: one, or one per pass of the loops around it. */
   readonly taskByNode = new Map<number, TaskInfo[]>();
-  readonly groupByNode = new Map<number, GroupInfo>();
+  /** The groups an expression makes: one, or one per pass of the loops around it. */
+  readonly groupByNode = new Map<number, GroupInfo[]>();
   /** Groups bound by `with TaskGroup(...) as name` (assignments are found through the scopes). */
   readonly groupAliases = new Map<string, PyNode>();
-  /** DAG and task ids known only when the code runs (`f"load_{table}"` in a loop): not read. */
-  readonly unknownIds: { at: PyNode; dag: boolean }[] = [];
+  /** DAG, group and task ids known only when the code runs (`f"load_{table}"` in a loop): not read. */
+  readonly unknownIds: { at: PyNode; kind: 'dag' | 'group' | 'task' }[] = [];
   /** The DAG(...) calls with such ids, and the names bound to them: their tasks belong to no DAG read. */
   private readonly unknownDagCalls = new Set<number>();
   private readonly unknownDagVars = new Set<string>();
@@ -90,7 +100,7 @@ export class DagDiscovery {
   private readonly taskflowDefs = new Set<number>();
   private readonly groupFns = new Map<string, DecoratedFn>();
   private readonly groupFnByDef = new Map<number, DecoratedFn>();
-  private readonly groupCache = new Map<number, GroupInfo | null>();
+  private readonly groupCache = new Map<number, GroupInfo[] | null>();
   private readonly calls: PyNode[];
   private readonly usedIds = new Map<DagInfo, Set<string>>();
 
@@ -150,7 +160,7 @@ export class DagDiscovery {
         this.dagPasses.set(c.id, dags);
         return;
       }
-      if (idNode) this.unknownIds.push({ at: idNode, dag: true });
+      if (idNode) this.unknownIds.push({ at: idNode, kind: 'dag' });
       this.unknownDagCalls.add(c.id);
       const name = withAlias(c) ?? (c.parent?.type === 'assignment' ? c.parent.childForFieldName('left')?.text : undefined);
       if (name) this.unknownDagVars.add(name);
@@ -174,10 +184,10 @@ export class DagDiscovery {
           const dag = this.dagByCall.get(call.id);
           if (dag) return { dag };
           const dags = this.dagPasses.get(call.id);
-          if (dags) return { dags };
+          if (dags) return { passes: dags.map((d) => ({ dag: d, scopes: d.scopes as PyScopes })) };
           if (this.unknownDagCalls.has(call.id)) return { skip: true };
-          const group = this.groupOf(call, depth + 1);
-          if (group) return { dag: group.dag, group };
+          const groups = this.groupsOf(call, depth + 1);
+          if (groups) return inGroups(groups);
         }
       } else if (n.type === 'function_definition') {
         const dag = this.dagByFunction.get(n.id);
@@ -186,8 +196,8 @@ export class DagDiscovery {
         const fn = this.groupFnByDef.get(n.id);
         if (fn) {
           const site = this.calls.find((c) => chainOf(c).base === fn.def.childForFieldName('name')?.text);
-          const group = site ? this.groupOf(site, depth + 1) : undefined;
-          return group ? { dag: group.dag, group } : { skip: true };
+          const groups = site ? this.groupsOf(site, depth + 1) : undefined;
+          return groups ? inGroups(groups) : { skip: true };
         }
       }
     }
@@ -196,37 +206,56 @@ export class DagDiscovery {
     return this.dags.length === 1 && !this.unknownDagCalls.size ? { dag: this.dags[0] } : {};
   }
 
-  /** The group a TaskGroup call or a @task_group function call creates (memoised). */
-  groupOf(call: PyNode, depth = 0): GroupInfo | undefined {
+  /**
+   * The group a TaskGroup call or a @task_group function call creates, or one per pass when it is
+   * made in a loop or in a DAG factory (memoised). None when its id is known only at run time: its
+   * tasks' ids are not known either.
+   */
+  groupsOf(call: PyNode, depth = 0): GroupInfo[] | undefined {
     const cached = this.groupCache.get(call.id);
     if (cached !== undefined) return cached ?? undefined;
     this.groupCache.set(call.id, null); // a guard against cycles while the context is computed
     const name = callName(call);
     const { positional, keywords } = callArguments(call);
+    let labelNode: PyNode | undefined;
     let label: string | undefined;
     let prefix = true;
     if (/(^|\.)(Dbt)?TaskGroup$/.test(name)) {
-      label = this.str(keywords.get('group_id') ?? positional[0]);
+      labelNode = keywords.get('group_id') ?? positional[0];
       prefix = keywords.get('prefix_group_id')?.text !== 'False';
     } else {
       const fn = this.groupFns.get(chainOf(call).base);
-      if (fn) {
-        label = fn.label;
-        prefix = fn.prefix;
-        const override = chainOf(call).calls.find((c) => callName(c).endsWith('.override'));
-        label = this.str(override ? callArguments(override).keywords.get('group_id') : undefined) ?? label;
-      }
+      if (!fn) return undefined;
+      prefix = fn.prefix;
+      const override = chainOf(call).calls.find((c) => callName(c).endsWith('.override'));
+      labelNode = override ? callArguments(override).keywords.get('group_id') : undefined;
+      label = fn.label;
     }
-    if (!label) return undefined;
     const start = call.parent?.type === 'as_pattern' || call.parent?.type === 'with_item' ? withStatementOf(call) ?? call : call;
     const ctx = this.explicitContext(keywords, depth) ?? this.contextOf(start, depth + 1);
-    const parent = ctx.group;
-    const group: GroupInfo = { id: parent?.prefix ? `${parent.id}.${label}` : label, prefix, dag: ctx.dag };
-    this.groupCache.set(call.id, group);
-    this.groupByNode.set(call.id, group);
+    const fixed = labelNode ? this.str(labelNode) : label;
+    const passes = loopPasses(call, this.scopes);
+    const groups: GroupInfo[] = [];
+    const add = (id: string, parent: GroupInfo | undefined, dag: DagInfo | undefined, scopes?: PyScopes) => groups.push({ id: parent?.prefix ? `${parent.id}.${id}` : id, prefix, dag, scopes });
+    let known = fixed !== undefined;
+    if (ctx.passes || (!known && labelNode && passes && passes[0] !== this.scopes)) {
+      // `with TaskGroup(group_id=f"load_{table}")` in a loop, or any group in a DAG factory: all
+      // passes' ids, or none.
+      known = !!passes;
+      for (const pass of passes ?? []) {
+        const id = labelNode ? stringValue(labelNode, pass)?.value : label;
+        const place = ctx.passes ? ctx.passes.find((p) => samePass(p.scopes, pass)) : { dag: ctx.dag, group: ctx.group };
+        if (id && place) add(id, place.group, place.dag, pass);
+        else known = false;
+      }
+      if (!known) groups.length = 0;
+    } else if (fixed !== undefined) add(fixed, ctx.group, ctx.dag);
+    if (!known && labelNode) this.unknownIds.push({ at: labelNode, kind: 'group' });
+    this.groupCache.set(call.id, groups);
+    this.groupByNode.set(call.id, groups);
     const alias = withAlias(call);
     if (alias) this.groupAliases.set(alias, call);
-    return group;
+    return groups;
   }
 
   /** `dag=dag` and `task_group=tg` / `parent_group=tg` arguments. */
@@ -235,13 +264,11 @@ export class DagDiscovery {
     if (dagArg?.type === 'identifier' && this.unknownDagVars.has(dagArg.text) && !this.dagByVar.has(dagArg.text)) return { skip: true };
     const dag = dagArg?.type === 'identifier' ? this.dagByVar.get(dagArg.text) : undefined;
     const groupArg = keywords.get('task_group') ?? keywords.get('parent_group');
-    let group: GroupInfo | undefined;
-    if (groupArg?.type === 'identifier') {
-      const bound = this.groupAliases.get(groupArg.text) ?? this.scopes.lookup(groupArg.text, groupArg);
-      group = bound?.type === 'call' ? this.groupOf(bound, depth + 1) : undefined;
-    }
-    if (!dag && !group) return undefined;
-    return { dag: group?.dag ?? dag, group };
+    const bound = groupArg?.type === 'identifier' ? (this.groupAliases.get(groupArg.text) ?? this.scopes.lookup(groupArg.text, groupArg)) : undefined;
+    const groups = bound?.type === 'call' ? this.groupsOf(bound, depth + 1) : undefined;
+    if (groups?.length === 1 && !groups[0].scopes) return { dag: groups[0].dag ?? dag, group: groups[0] };
+    if (groups) return inGroups(groups);
+    return dag ? { dag } : undefined;
   }
 
   private taskCall(c: PyNode, consumed: Set<number>): void {
@@ -252,10 +279,12 @@ export class DagDiscovery {
     for (const call of [...chain.calls].reverse()) for (const [k, v] of callArguments(call).keywords) kwargs.set(k, v);
     const baseName = chain.base.split('.').pop() ?? '';
     if (/^(DbtTaskGroup|TaskGroup)$/.test(baseName) || this.groupFns.has(chain.base)) {
-      const group = this.groupOf(c);
-      if (baseName !== 'DbtTaskGroup' || !group?.dag) return;
+      if (baseName !== 'DbtTaskGroup') return void this.groupsOf(c);
       // Cosmos renders one task per dbt node inside the group; without the manifest the group is one task.
-      return this.addTask({ dag: group.dag, taskId: group.id, node: c, at: c, operator: 'DbtTaskGroup', calls: chain.calls, kwargs, taskflow: false, mapped: false });
+      for (const g of this.groupsOf(c) ?? []) {
+        if (g.dag) this.addTask({ dag: g.dag, taskId: g.id, node: c, at: c, operator: 'DbtTaskGroup', calls: chain.calls, kwargs, taskflow: false, mapped: false, scopes: g.scopes });
+      }
+      return;
     }
     let label: string | undefined;
     let operator: string;
@@ -276,7 +305,7 @@ export class DagDiscovery {
       operator = baseName;
     }
     const ctx = this.explicitContext(kwargs, 0) ?? this.contextOf(c);
-    if (ctx.dags) return this.factoryTasks(ctx.dags, { node: c, at, operator, calls, kwargs, taskflow: !!taskflow, mapped: chain.mapped }, label);
+    if (ctx.passes) return this.placedTasks(ctx.passes, { node: c, at, operator, calls, kwargs, taskflow: !!taskflow, mapped: chain.mapped }, label);
     if (ctx.skip || !ctx.dag) return;
     if (!label && !taskflow) {
       // Made in a loop over a constant list: a task per pass, each reading its own values.
@@ -287,9 +316,19 @@ export class DagDiscovery {
         return;
       }
     }
+    if (taskflow && label) {
+      // A TaskFlow function called in a loop over a list makes a task per pass, named as Airflow
+      // names repeated calls (extract, extract__1, …); each reads its arguments in its pass.
+      const passes = loopPasses(c, this.scopes);
+      if (passes && passes[0] !== this.scopes) {
+        const id = ctx.group?.prefix ? `${ctx.group.id}.${label}` : label;
+        for (const pass of passes) this.addTask({ dag: ctx.dag, taskId: this.uniqueId(ctx.dag, id), node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: true, mapped: chain.mapped, scopes: pass });
+        return;
+      }
+    }
     if (!label) {
       const idNode = kwargs.get('task_id');
-      if (idNode && !taskflow) this.unknownIds.push({ at: idNode, dag: false });
+      if (idNode && !taskflow) this.unknownIds.push({ at: idNode, kind: 'task' });
       return;
     }
     let taskId = ctx.group?.prefix ? `${ctx.group.id}.${label}` : label;
@@ -298,23 +337,23 @@ export class DagDiscovery {
   }
 
   /**
-   * A task under a DAG made in a loop: one per pass of the loops around it, each given to the DAG
-   * of the same pass of the DAG's loops, with its id read in that pass.
+   * A task under a DAG or group made in a loop: one per pass of the loops around it, each put in
+   * the DAG and group of the same pass, with its id read in that pass.
    */
-  private factoryTasks(dags: DagInfo[], t: Omit<TaskInfo, 'dag' | 'taskId'>, label: string | undefined): void {
+  private placedTasks(places: Placement[], t: Omit<TaskInfo, 'dag' | 'taskId'>, label: string | undefined): void {
     const passes = loopPasses(t.node, this.scopes);
     let unknown = !passes;
     for (const pass of passes ?? []) {
-      const items = pass.loopItems();
-      const dag = dags.find((d) => [...(d.scopes?.loopItems() ?? [])].every(([body, item]) => items.get(body) === item));
+      const place = places.find((p) => samePass(p.scopes, pass));
       const id = label ?? (t.taskflow ? undefined : stringValue(t.kwargs.get('task_id'), pass)?.value);
       if (!id) unknown = true;
-      if (!dag || !id) continue;
-      this.addTask({ ...t, dag, taskId: t.taskflow ? this.uniqueId(dag, id) : id, scopes: pass });
+      if (!place || !id) continue;
+      const taskId = place.group?.prefix ? `${place.group.id}.${id}` : id;
+      this.addTask({ ...t, dag: place.dag, group: place.group, taskId: t.taskflow ? this.uniqueId(place.dag, taskId) : taskId, scopes: pass });
     }
     // An id no pass can read (an inner loop over a call, say) is reported, as outside a factory.
     const idNode = t.kwargs.get('task_id');
-    if (unknown && idNode && !t.taskflow) this.unknownIds.push({ at: idNode, dag: false });
+    if (unknown && idNode && !t.taskflow) this.unknownIds.push({ at: idNode, kind: 'task' });
   }
 
   // A TaskFlow function called twice makes `extract` and `extract__1`, as Airflow names them.
@@ -333,4 +372,11 @@ export class DagDiscovery {
     this.tasks.push(t);
     this.taskByNode.set(t.node.id, [...(this.taskByNode.get(t.node.id) ?? []), t]);
   }
+}
+
+/** A task's place under groups: the group itself, or one place per pass (those in no DAG hold no tasks). */
+function inGroups(groups: GroupInfo[]): Context {
+  if (!groups.length) return { skip: true };
+  if (groups.length === 1 && !groups[0].scopes) return { dag: groups[0].dag, group: groups[0] };
+  return { passes: groups.flatMap((g) => (g.dag ? [{ dag: g.dag, group: g, scopes: g.scopes as PyScopes }] : [])) };
 }

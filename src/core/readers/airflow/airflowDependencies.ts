@@ -7,87 +7,103 @@ import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callArguments, callName } from '../../python/pyValues';
 import type { DagDiscovery, GroupInfo, TaskInfo } from './airflowDags';
+import { loopPasses, samePass } from '../../python/pyLoops';
 
 type Endpoint = { task: TaskInfo } | { group: GroupInfo };
 
 /** upstream task → downstream task pairs, deduplicated, in the order they are written. */
 export function taskDependencies(root: PyNode, found: DagDiscovery, scopes: PyScopes): [TaskInfo, TaskInfo][] {
   const edges: [Endpoint, Endpoint][] = [];
-  const ev = new Evaluator(found, scopes, (a, b) => edges.push(...pairs(a, b)));
+  const link = (a: Endpoint[], b: Endpoint[]) => edges.push(...pairs(a, b));
+  const ev = new Evaluator(found);
   for (const n of root.descendantsOfType(['binary_operator', 'call'])) {
     if (!n) continue;
     if (n.type === 'binary_operator') {
-      if (isShift(n) && !(n.parent?.type === 'binary_operator' && isShift(n.parent))) ev.eval(n);
+      if (isShift(n) && !(n.parent?.type === 'binary_operator' && isShift(n.parent))) for (const pass of passesOf(n, scopes)) ev.eval(n, pass, link);
       continue;
     }
     const name = callName(n);
     // Arguments are read for the calls that wire tasks only, not for every call in the file.
     const fn = n.childForFieldName('function');
-    if (fn?.type === 'attribute' && /^set_(up|down)stream$/.test(fn.childForFieldName('attribute')?.text ?? '')) {
-      const self = ev.eval(fn.childForFieldName('object'));
-      const others = callArguments(n).positional.flatMap((a) => ev.eval(a));
-      if (name.endsWith('set_downstream')) ev.link(self, others);
-      else ev.link(others, self);
-    } else if (/(^|\.)chain$/.test(name)) {
-      const items = callArguments(n).positional.map((a) => ({ node: a, ends: ev.eval(a) }));
-      for (let i = 1; i < items.length; i++) {
-        const [a, b] = [items[i - 1], items[i]];
-        // chain() pairs two lists of the same length element by element.
-        if (isList(a.node) && isList(b.node) && a.ends.length === b.ends.length) a.ends.forEach((e, j) => ev.link([e], [b.ends[j]]));
-        else ev.link(a.ends, b.ends);
+    const upDown = fn?.type === 'attribute' && /^set_(up|down)stream$/.test(fn.childForFieldName('attribute')?.text ?? '');
+    const kind = upDown ? 'set' : /(^|\.)chain$/.test(name) ? 'chain' : /(^|\.)chain_linear$/.test(name) ? 'linear' : /(^|\.)cross_downstream$/.test(name) ? 'cross' : undefined;
+    if (!kind) continue;
+    for (const pass of passesOf(n, scopes)) {
+      const ends = (a: PyNode | undefined) => ev.eval(a, pass, link);
+      if (kind === 'set') {
+        const self = ends(fn!.childForFieldName('object') ?? undefined);
+        const others = callArguments(n).positional.flatMap((a) => ends(a));
+        if (name.endsWith('set_downstream')) link(self, others);
+        else link(others, self);
+      } else if (kind === 'chain') {
+        const items = callArguments(n).positional.map((a) => ({ node: a, ends: ends(a) }));
+        for (let i = 1; i < items.length; i++) {
+          const [a, b] = [items[i - 1], items[i]];
+          // chain() pairs two lists of the same length element by element.
+          if (isList(a.node) && isList(b.node) && a.ends.length === b.ends.length) a.ends.forEach((e, j) => link([e], [b.ends[j]]));
+          else link(a.ends, b.ends);
+        }
+      } else if (kind === 'linear') {
+        const items = callArguments(n).positional.map((a) => ends(a));
+        for (let i = 1; i < items.length; i++) link(items[i - 1], items[i]);
+      } else {
+        const { positional, keywords } = callArguments(n);
+        link(ends(keywords.get('from_tasks') ?? positional[0]), ends(keywords.get('to_tasks') ?? positional[1]));
       }
-    } else if (/(^|\.)chain_linear$/.test(name)) {
-      const items = callArguments(n).positional.map((a) => ev.eval(a));
-      for (let i = 1; i < items.length; i++) ev.link(items[i - 1], items[i]);
-    } else if (/(^|\.)cross_downstream$/.test(name)) {
-      const { positional, keywords } = callArguments(n);
-      ev.link(ev.eval(keywords.get('from_tasks') ?? positional[0]), ev.eval(keywords.get('to_tasks') ?? positional[1]));
     }
   }
-  // Data passed between tasks: any XComArg among a task's arguments is upstream of it.
+  // Data passed between tasks: any XComArg among a task's arguments is upstream of it (read in the
+  // task's own pass, when it is made in a loop).
   for (const t of found.tasks) {
     for (const call of t.calls) {
       const { positional, keywords } = callArguments(call);
-      for (const a of [...positional, ...keywords.values()]) for (const up of ev.xcoms(a)) edges.push([{ task: up }, { task: t }]);
+      for (const a of [...positional, ...keywords.values()]) for (const up of ev.xcoms(a, t.scopes ?? scopes)) edges.push([{ task: up }, { task: t }]);
     }
   }
   return expand(edges, found.tasks);
 }
 
-class Evaluator {
-  constructor(
-    private readonly found: DagDiscovery,
-    private readonly scopes: PyScopes,
-    readonly link: (a: Endpoint[], b: Endpoint[]) => void,
-  ) {}
+/**
+ * Wiring written in a loop over a list in the code runs once per pass, and each pass links its
+ * own tasks (`extract >> load` in the body pairs each table's two tasks, not every extract with
+ * every load). A loop that cannot be unrolled is read once, as written.
+ */
+function passesOf(node: PyNode, scopes: PyScopes): PyScopes[] {
+  return loopPasses(node, scopes) ?? [scopes];
+}
 
-  /** The tasks and groups an expression stands for; `>>` and `<<` record their edges on the way. */
-  eval(node: PyNode | null | undefined, depth = 0): Endpoint[] {
+type Link = (a: Endpoint[], b: Endpoint[]) => void;
+
+class Evaluator {
+  constructor(private readonly found: DagDiscovery) {}
+
+  /** The tasks and groups an expression stands for in a pass; `>>` and `<<` record their edges on the way. */
+  eval(node: PyNode | null | undefined, scopes: PyScopes, link: Link, depth = 0): Endpoint[] {
     if (!node || depth > 12) return [];
     switch (node.type) {
       case 'identifier': {
         const alias = this.found.groupAliases.get(node.text);
-        // A name assigned more than once (`previous = task` in a loop) stands for whichever task
-        // it held when the line ran: not known here, so it links nothing rather than everything.
-        if (!alias && this.scopes.reassigned(node.text, node)) return [];
-        const bound = alias ?? this.scopes.lookup(node.text, node);
-        return bound && bound !== node ? this.eval(bound, depth + 1) : [];
+        if (alias) return this.eval(alias, scopes, link, depth + 1);
+        // A name assigned more than once (`previous = task` in a loop) stands for the task it
+        // holds when the line runs (pyFlow.ts), or for nothing when that cannot be known.
+        const bound = scopes.binding(node.text, node);
+        return bound && bound.value !== node ? this.eval(bound.value, bound.scopes, link, depth + 1) : [];
       }
       case 'call': {
         const tasks = this.found.taskByNode.get(node.id);
-        if (tasks) return tasks.map((task) => ({ task }));
-        const group = this.found.groupByNode.get(node.id);
-        return group ? [{ group }] : [];
+        if (tasks) return tasks.filter((t) => !t.scopes || samePass(t.scopes, scopes)).map((task) => ({ task }));
+        const groups = this.found.groupByNode.get(node.id) ?? [];
+        return groups.filter((g) => !g.scopes || samePass(g.scopes, scopes)).map((group) => ({ group }));
       }
       case 'attribute':
-        return node.childForFieldName('attribute')?.text === 'output' ? this.eval(node.childForFieldName('object'), depth + 1) : [];
+        return node.childForFieldName('attribute')?.text === 'output' ? this.eval(node.childForFieldName('object'), scopes, link, depth + 1) : [];
       case 'subscript':
-        return this.eval(node.childForFieldName('value'), depth + 1);
+        return this.eval(node.childForFieldName('value'), scopes, link, depth + 1);
       case 'list':
       case 'tuple':
       case 'parenthesized_expression':
       case 'expression_list':
-        return node.namedChildren.flatMap((c) => this.eval(c, depth + 1));
+        return node.namedChildren.flatMap((c) => this.eval(c, scopes, link, depth + 1));
       case 'binary_operator': {
         if (!isShift(node)) return [];
         // `a >> b >> c` is `(a >> b) >> c`, nested on the left as deep as the chain is long: the
@@ -102,11 +118,11 @@ class Evaluator {
           head = left;
         }
         // Each step returns its right side, as Airflow's __rshift__ and __lshift__ do.
-        let current = this.eval(head, depth + 1);
+        let current = this.eval(head, scopes, link, depth + 1);
         for (let i = steps.length - 1; i >= 0; i--) {
-          const right = this.eval(steps[i].childForFieldName('right'), depth + 1);
-          if (steps[i].childForFieldName('operator')?.text === '>>') this.link(current, right);
-          else this.link(right, current);
+          const right = this.eval(steps[i].childForFieldName('right'), scopes, link, depth + 1);
+          if (steps[i].childForFieldName('operator')?.text === '>>') link(current, right);
+          else link(right, current);
           current = right;
         }
         return current;
@@ -117,28 +133,29 @@ class Evaluator {
   }
 
   /** The tasks whose results (XComArgs) an argument passes: TaskFlow call results and `op.output`. */
-  xcoms(node: PyNode | null | undefined, depth = 0): TaskInfo[] {
+  xcoms(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): TaskInfo[] {
     if (!node || depth > 12) return [];
     switch (node.type) {
       case 'identifier': {
-        if (this.scopes.reassigned(node.text, node)) return [];
-        const bound = this.scopes.lookup(node.text, node);
-        return bound && bound !== node ? this.xcoms(bound, depth + 1) : [];
+        const bound = scopes.binding(node.text, node);
+        return bound && bound.value !== node ? this.xcoms(bound.value, bound.scopes, depth + 1) : [];
       }
       case 'call': {
-        return (this.found.taskByNode.get(node.id) ?? []).filter((t) => t.taskflow);
+        return (this.found.taskByNode.get(node.id) ?? []).filter((t) => t.taskflow && (!t.scopes || samePass(t.scopes, scopes)));
       }
       case 'attribute':
-        return node.childForFieldName('attribute')?.text === 'output' ? this.eval(node.childForFieldName('object'), depth + 1).flatMap((e) => ('task' in e ? [e.task] : [])) : [];
+        return node.childForFieldName('attribute')?.text === 'output'
+          ? this.eval(node.childForFieldName('object'), scopes, () => {}, depth + 1).flatMap((e) => ('task' in e ? [e.task] : []))
+          : [];
       case 'subscript':
-        return this.xcoms(node.childForFieldName('value'), depth + 1);
+        return this.xcoms(node.childForFieldName('value'), scopes, depth + 1);
       case 'list':
       case 'tuple':
       case 'set':
       case 'dictionary':
       case 'pair':
       case 'parenthesized_expression':
-        return node.namedChildren.flatMap((c) => (c && !(node.type === 'pair' && c === node.childForFieldName('key')) ? this.xcoms(c, depth + 1) : []));
+        return node.namedChildren.flatMap((c) => (c && !(node.type === 'pair' && c === node.childForFieldName('key')) ? this.xcoms(c, scopes, depth + 1) : []));
       default:
         return [];
     }

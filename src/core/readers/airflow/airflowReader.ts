@@ -20,6 +20,13 @@ import { cosmosSelectors, datasetTarget, datasetUris, dbtSelectors, externalDag,
 import type { DatasetRef, DbtSelection } from './airflowData';
 import { runtimeValue } from '../runtimeValues';
 
+/** What an id known only at run time is, and what is missing from the lineage because of it. */
+const UNKNOWN_ID = {
+  dag: ["this DAG's dag_id", 'the DAG and its tasks are not in the lineage'],
+  group: ["this TaskGroup's group_id", 'its tasks and what they read are not in the lineage'],
+  task: ["this task's task_id", 'the task and what it reads are not in the lineage'],
+} as const;
+
 export interface AirflowReadOptions {
   /** The dialect of SQL whose operator or connection does not tell. */
   dialect: string;
@@ -61,7 +68,7 @@ export async function readAirflowFile(path: string, text: string, opts: AirflowR
       out.diagnostics.push({ path, line: e.line, column: e.column, severity: 'info', code: 'python-parse', message: `Python syntax error near "${e.text}"; lineage is read from the parts that parse` });
     }
     for (const u of found.unknownIds) {
-      out.diagnostics.push(u.dag ? runtimeValue(path, u.at, "this DAG's dag_id", 'the DAG and its tasks are not in the lineage') : runtimeValue(path, u.at, "this task's task_id", 'the task and what it reads are not in the lineage'));
+      out.diagnostics.push(runtimeValue(path, u.at, UNKNOWN_ID[u.kind][0], UNKNOWN_ID[u.kind][1]));
     }
     if (!found.dags.length) return out;
     const deps = taskDependencies(root, found, scopes);

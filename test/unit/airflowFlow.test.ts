@@ -1,0 +1,184 @@
+// DAG files that reuse names and wire tasks in loops, read as Airflow runs them: each pass of a
+// loop links its own tasks, a `previous` variable chains the passes, a TaskFlow function called in
+// a loop makes a task per call, and a variable reassigned between operators gives each its own SQL.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readAirflowFile } from '../../src/core/readers/airflow/airflowReader';
+import type { FileFacts } from '../../src/core/model';
+
+const src = (...lines: string[]) => lines.join('\n') + '\n';
+
+async function read(text: string): Promise<FileFacts> {
+  return readAirflowFile('dags/etl.py', text, { dialect: 'postgres', readFile: async () => undefined });
+}
+
+/** Each task's upstream task ids, by task id, for the DAG `etl`. */
+function taskGraph(facts: FileFacts): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const a of facts.assets) {
+    if (a.asset_type !== 'airflow_task') continue;
+    out[a.name.replace('etl.', '')] = a.upstream.map((u) => (u.kind === 'name' ? u.name.replace('task:etl.', '') : JSON.stringify(u))).sort();
+  }
+  return out;
+}
+
+test('wiring in a loop links each pass its own tasks; `previous = load` chains the passes', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.operators.empty import EmptyOperator',
+      'from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator',
+      'TABLES = ["orders", "customers", "payments"]',
+      'with DAG(dag_id="etl", schedule="@daily") as dag:',
+      '    start = EmptyOperator(task_id="start")',
+      '    end = EmptyOperator(task_id="end")',
+      '    previous = start',
+      '    for table in TABLES:',
+      '        extract = SQLExecuteQueryOperator(task_id=f"extract_{table}", sql=f"select * from raw.{table}")',
+      '        load = EmptyOperator(task_id=f"load_{table}")',
+      '        start >> extract >> load >> end',
+      '        previous >> load',
+      '        previous = load',
+      '    previous >> EmptyOperator(task_id="report")',
+    ),
+  );
+  assert.deepEqual(facts.diagnostics, []);
+  assert.deepEqual(taskGraph(facts), {
+    start: [],
+    end: ['load_customers', 'load_orders', 'load_payments'],
+    extract_orders: ['start'],
+    extract_customers: ['start'],
+    extract_payments: ['start'],
+    // Before: every extract was upstream of every load (9 edges where Airflow makes 3), and
+    // `previous`, assigned twice, linked nothing.
+    load_orders: ['extract_orders', 'start'],
+    load_customers: ['extract_customers', 'load_orders'],
+    load_payments: ['extract_payments', 'load_customers'],
+    // After the loop `previous` is the last pass's load.
+    report: ['load_payments'],
+  });
+});
+
+test('set_downstream, chain and TaskFlow data passing in a loop, per pass; a TaskFlow call in a loop is a task per pass', async () => {
+  const facts = await read(
+    src(
+      'from airflow.decorators import dag, task',
+      'from airflow.models.baseoperator import chain',
+      'from airflow.operators.empty import EmptyOperator',
+      '@task',
+      'def extract(table): ...',
+      '@task',
+      'def load(rows): ...',
+      '@dag(dag_id="etl", schedule=None)',
+      'def etl():',
+      '    for table in ["a", "b"]:',
+      '        check = EmptyOperator(task_id=f"check_{table}")',
+      '        audit = EmptyOperator(task_id=f"audit_{table}")',
+      '        publish = EmptyOperator(task_id=f"publish_{table}")',
+      '        rows = extract(table)',
+      '        loaded = load(rows)',
+      '        loaded.set_downstream(check)',
+      '        chain(check, audit, publish)',
+      'etl()',
+    ),
+  );
+  assert.deepEqual(facts.diagnostics, []);
+  assert.deepEqual(taskGraph(facts), {
+    // Airflow names a TaskFlow function's second call extract__1; each load reads its own pass's rows.
+    extract: [],
+    extract__1: [],
+    load: ['extract'],
+    load__1: ['extract__1'],
+    check_a: ['load'],
+    check_b: ['load__1'],
+    audit_a: ['check_a'],
+    audit_b: ['check_b'],
+    publish_a: ['audit_a'],
+    publish_b: ['audit_b'],
+  });
+});
+
+test('a SQL variable reassigned between two operators gives each its own SQL', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator',
+      'with DAG(dag_id="etl", schedule="@daily") as dag:',
+      '    sql = "select id from raw.a"',
+      '    t1 = SQLExecuteQueryOperator(task_id="t1", sql=sql)',
+      '    sql = "select id from raw.b"',
+      '    sql += " where id > 0"',
+      '    t2 = SQLExecuteQueryOperator(task_id="t2", sql=sql)',
+      '    if ENV == "prod":',
+      '        sql = "select id from raw.c"',
+      '    t3 = SQLExecuteQueryOperator(task_id="t3", sql=sql)',
+      '    t1 >> t2 >> t3',
+    ),
+  );
+  // Before, both read the last assignment: raw.a was missing from the lineage.
+  assert.deepEqual(
+    facts.queries.map((q) => q.sql),
+    ['select id from raw.a', 'select id from raw.b where id > 0'],
+  );
+  // t3's SQL depends on a branch: reported as known only at run time, not guessed.
+  assert.deepEqual(
+    facts.diagnostics.map((d) => `${d.line} ${d.code}`),
+    ['11 runtime-value'],
+  );
+  assert.deepEqual(taskGraph(facts), { t1: [], t2: ['t1'], t3: ['t2'] });
+});
+
+/** Each task's upstream task ids, by task asset name (dag_id.task_id). */
+function allTasks(facts: FileFacts): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const a of facts.assets) if (a.asset_type === 'airflow_task') out[a.name] = a.upstream.map((u) => (u.kind === 'name' ? u.name.replace('task:', '') : JSON.stringify(u)));
+  return out;
+}
+
+test('TaskGroups made in loops and in DAG factories: a group per pass, its tasks prefixed by its id', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.operators.empty import EmptyOperator',
+      'from airflow.utils.task_group import TaskGroup',
+      'with DAG(dag_id="etl", schedule="@daily") as dag:',
+      '    start = EmptyOperator(task_id="start")',
+      '    for t in ["orders", "customers"]:',
+      '        with TaskGroup(group_id=f"load_{t}") as tg:',
+      '            e = EmptyOperator(task_id="extract")',
+      '            l = EmptyOperator(task_id=f"merge_{t}")',
+      '            e >> l',
+      '        start >> tg',
+      'for team in ["sales", "ops"]:',
+      '    with DAG(dag_id=f"report_{team}", schedule=None) as d:',
+      '        begin = EmptyOperator(task_id="begin")',
+      '        with TaskGroup(group_id="checks") as checks:',
+      '            for kind in ["rows", "nulls"]:',
+      '                with TaskGroup(group_id=f"{kind}_check"):',
+      '                    EmptyOperator(task_id=f"{team}_{kind}")',
+      '        with TaskGroup(group_id=group_name()) as dynamic:',
+      '            EmptyOperator(task_id="lost")',
+      '        begin >> checks',
+    ),
+  );
+  // Before: the loop's groups had no id, so both extract tasks became one `etl.extract` outside
+  // any group and `start >> tg` linked nothing; the factory's groups held no tasks at all.
+  assert.deepEqual(allTasks(facts), {
+    'etl.start': [],
+    'etl.load_orders.extract': ['etl.start'],
+    'etl.load_customers.extract': ['etl.start'],
+    'etl.load_orders.merge_orders': ['etl.load_orders.extract'],
+    'etl.load_customers.merge_customers': ['etl.load_customers.extract'],
+    'report_sales.begin': [],
+    'report_sales.checks.rows_check.sales_rows': ['report_sales.begin'],
+    'report_sales.checks.nulls_check.sales_nulls': ['report_sales.begin'],
+    'report_ops.begin': [],
+    'report_ops.checks.rows_check.ops_rows': ['report_ops.begin'],
+    'report_ops.checks.nulls_check.ops_nulls': ['report_ops.begin'],
+  });
+  // A group whose id is known only at run time: its task is not guessed into the DAG without it.
+  assert.deepEqual(
+    facts.diagnostics.map((d) => `${d.line} ${d.code} ${d.message}`),
+    ["19 runtime-value this TaskGroup's group_id (`group_name()`) is known only when the code runs, so its tasks and what they read are not in the lineage"],
+  );
+});
