@@ -1,0 +1,30 @@
+// A PySpark job that reuses a variable for the table it reads and the table it writes: each call
+// reads the name as it is when the line runs (see pyFlow.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readSparkFile } from '../../src/core/readers/spark/sparkReader';
+
+test('a table name reassigned between the read and the write: the job reads the first and writes the second', async () => {
+  const src = [
+    'from pyspark.sql import SparkSession',
+    'spark = SparkSession.builder.appName("orders_clean").getOrCreate()',
+    'table = "raw.orders"',
+    'df = spark.table(table)',
+    'table = "analytics.orders"',
+    'df.write.mode("overwrite").saveAsTable(table)',
+    'for name in ["eu", "us"]:',
+    '    path = f"data/{name}.parquet"',
+    '    df.write.parquet(path)',
+    '    path = None',
+  ].join('\n');
+  const facts = await readSparkFile('jobs/orders_clean.py', src, { readFile: async () => undefined });
+  const job = facts.assets.find((a) => a.asset_type === 'spark_job');
+  assert.ok(job);
+  // Before, both calls read the last assignment: the job read and wrote analytics.orders.
+  assert.deepEqual(job.upstream.map((u) => (u.kind === 'relation' ? `${u.relation.schema}.${u.relation.name}` : u.kind)), ['raw.orders']);
+  assert.deepEqual(
+    facts.assets.filter((a) => a.id !== job.id).map((a) => a.name).sort(),
+    ['analytics.orders', 'data/eu.parquet', 'data/us.parquet'],
+  );
+  assert.deepEqual(facts.diagnostics, []);
+});
