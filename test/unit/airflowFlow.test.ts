@@ -182,3 +182,30 @@ test('TaskGroups made in loops and in DAG factories: a group per pass, its tasks
     ["19 runtime-value this TaskGroup's group_id (`group_name()`) is known only when the code runs, so its tasks and what they read are not in the lineage"],
   );
 });
+
+test('a @task_group function called in a loop or twice: its first call is read and the others are reported', async () => {
+  const facts = await read(
+    src(
+      'from airflow.decorators import dag, task_group',
+      'from airflow.operators.empty import EmptyOperator',
+      '@task_group',
+      'def section(t):',
+      '    EmptyOperator(task_id="a")',
+      '@task_group',
+      'def once():',
+      '    EmptyOperator(task_id="b")',
+      '@dag(dag_id="etl", schedule=None)',
+      'def etl():',
+      '    for t in ["x", "y"]:',
+      '        section(t)',
+      '    section("z")',
+      '    once()',
+      'etl()',
+    ),
+  );
+  assert.deepEqual(allTasks(facts), { 'etl.section.a': [], 'etl.once.b': [] });
+  assert.deepEqual(
+    facts.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`),
+    ['12:9 runtime-value', '13:5 runtime-value'],
+  );
+});

@@ -88,7 +88,7 @@ export class DagDiscovery {
   /** Groups bound by `with TaskGroup(...) as name` (assignments are found through the scopes). */
   readonly groupAliases = new Map<string, PyNode>();
   /** DAG, group and task ids known only when the code runs (`f"load_{table}"` in a loop): not read. */
-  readonly unknownIds: { at: PyNode; kind: 'dag' | 'group' | 'task' }[] = [];
+  readonly unknownIds: { at: PyNode; kind: 'dag' | 'group' | 'task' | 'call' }[] = [];
   /** The DAG(...) calls with such ids, and the names bound to them: their tasks belong to no DAG read. */
   private readonly unknownDagCalls = new Set<number>();
   private readonly unknownDagVars = new Set<string>();
@@ -230,6 +230,9 @@ export class DagDiscovery {
       const override = chainOf(call).calls.find((c) => callName(c).endsWith('.override'));
       labelNode = override ? callArguments(override).keywords.get('group_id') : undefined;
       label = fn.label;
+      // The function body's tasks are read once, in the group of its first call (see contextOf).
+      const loops = loopPasses(call, this.scopes);
+      if (this.calls.find((c) => chainOf(c).base === fn.def.childForFieldName('name')?.text) !== call || !loops || loops.length > 1) this.unknownIds.push({ at: call, kind: 'call' });
     }
     const start = call.parent?.type === 'as_pattern' || call.parent?.type === 'with_item' ? withStatementOf(call) ?? call : call;
     const ctx = this.explicitContext(keywords, depth) ?? this.contextOf(start, depth + 1);
