@@ -104,6 +104,28 @@ export function combineFrames(left: Frame, right: Frame): Frame {
   return out;
 }
 
+/**
+ * `union` / `unionAll`: rows of the right side are appended by position, under the left side's
+ * names. When both sides' columns are all known, the i-th column of the right flows into the
+ * i-th of the left; otherwise positions are unknown, and the right's columns pass through the
+ * left's unknown ones rather than becoming columns of their own.
+ */
+export function unionByPosition(left: Frame, right: Frame): Frame {
+  const out = copyFrame(left);
+  const mine = [...left.cols.entries()];
+  const theirs = [...right.cols.values()];
+  if (!left.sources.length && !right.sources.length && mine.length === theirs.length) {
+    mine.forEach(([k, c], i) => out.cols.set(k, { name: c.name, from: [...c.from, ...theirs[i].from] }));
+    return out;
+  }
+  for (const s of right.sources) if (!out.sources.includes(s)) out.sources.push(s);
+  for (const [k, c] of left.cols) {
+    const same = right.cols.get(k);
+    if (same) out.cols.set(k, { name: c.name, from: [...c.from, ...same.from] });
+  }
+  return out;
+}
+
 export function upstreamKey(ref: UpstreamRef): string {
   switch (ref.kind) {
     case 'relation':

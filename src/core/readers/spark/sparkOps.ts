@@ -6,7 +6,7 @@ import { callArguments, stringValue } from '../../python/pyValues';
 import type { ColExpr, ExprContext } from './sparkColumns';
 import { columnArg, columnArgs, columnExpr, inferredIf, sqlArg, textLocation } from './sparkColumns';
 import type { Frame, Lineage, Mention, OutColumn, ReadUsage, RefSink } from './sparkFrames';
-import { combineFrames, copyFrame, flowAs, newFrame, resolve } from './sparkFrames';
+import { combineFrames, copyFrame, flowAs, newFrame, resolve, unionByPosition } from './sparkFrames';
 
 export interface OpsContext extends ExprContext {
   sink: RefSink;
@@ -118,13 +118,16 @@ export function frameMethod(ctx: OpsContext, frame: Frame, method: string, call:
       return frameValue(frame);
     }
     case 'join':
-      return frameValue(join(ctx, frame, arg(0, 'other'), arg(1, 'on')));
+      return frameValue(join(ctx, frame, arg(0, 'other'), arg(1, 'on'), arg(2, 'how') && stringValue(arg(2, 'how'), ctx.scopes)?.value));
     case 'crossJoin': {
       const other = arg(0, 'other') && ctx.evalFrame(arg(0, 'other')!);
       return frameValue(other ? combineFrames(frame, other) : frame);
     }
     case 'union':
-    case 'unionAll':
+    case 'unionAll': {
+      const other = arg(0, 'other') && ctx.evalFrame(arg(0, 'other')!);
+      return frameValue(other ? unionByPosition(frame, other) : frame);
+    }
     case 'unionByName': {
       const other = arg(0, 'other') && ctx.evalFrame(arg(0, 'other')!);
       return frameValue(other ? combineFrames(frame, other) : frame);
@@ -210,14 +213,19 @@ function toDF(frame: Frame, names: string[]): Frame {
   return out;
 }
 
-function join(ctx: OpsContext, frame: Frame, otherNode: PyNode | undefined, on: PyNode | undefined): Frame {
+// Semi and anti joins filter the left side by the right one: only the left side's columns come out.
+const LEFT_ONLY_JOINS = new Set(['semi', 'leftsemi', 'left_semi', 'anti', 'leftanti', 'left_anti']);
+
+function join(ctx: OpsContext, frame: Frame, otherNode: PyNode | undefined, on: PyNode | undefined, how: string | undefined): Frame {
   const other = (otherNode && ctx.evalFrame(otherNode)) || newFrame();
-  const out = combineFrames(frame, other);
+  const combined = combineFrames(frame, other);
+  const leftOnly = LEFT_ONLY_JOINS.has(how?.toLowerCase() ?? '');
+  const out = leftOnly ? copyFrame(frame) : combined;
   if (!on) return out;
   const byName = on.type === 'string' || on.type === 'list' || on.type === 'tuple' || (on.type === 'identifier' && !!stringOrList(ctx, on));
   if (!byName) {
     // `a.id == b.id`, `(a.x == b.x) & (a.y == b.y)`, `F.col("o.id") == F.col("c.id")`
-    reads(ctx, out, [columnExpr(on, ctx, false)], 'join');
+    reads(ctx, combined, [columnExpr(on, ctx, false)], 'join');
     return out;
   }
   const names = on.type === 'identifier' && stringOrList(ctx, on)?.type === 'string' ? [columnArg(on, ctx)] : listOf(ctx, on);
@@ -227,7 +235,7 @@ function join(ctx: OpsContext, frame: Frame, otherNode: PyNode | undefined, on: 
       const both = [...resolve(frame, m), ...resolve(other, m)];
       ctx.sink.read(both, 'join');
       const key = m.name.toLowerCase();
-      if (frame.cols.has(key) || other.cols.has(key)) out.cols.set(key, output(m.name, both));
+      if (!leftOnly && (frame.cols.has(key) || other.cols.has(key))) out.cols.set(key, output(m.name, both));
     }
   }
   return out;
