@@ -51,7 +51,8 @@ export function deltaMethod(ctx: DeltaContext, d: Extract<DeltaValue, { kind: 'd
   }
   if (MERGE_STEPS.test(method)) return d;
   if (method === 'execute' || method === 'update' || method === 'updateExpr' || method === 'delete') {
-    ctx.writes.push({ target: d.target, frame: method === 'execute' ? d.merge : undefined, location: ctx.at(call) });
+    const merged = method === 'execute' ? d.merge : undefined;
+    ctx.writes.push({ target: d.target, frame: merged, ...(method === 'execute' && !merged && { unfollowed: true }), location: ctx.at(call) });
   }
   return undefined;
 }

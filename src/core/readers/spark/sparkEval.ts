@@ -183,6 +183,9 @@ export class SparkEvaluator implements OpsContext {
     if (recv?.kind === 'sessionClass' && attr === 'builder') return { kind: 'builder' };
     if (recv?.kind === 'session' && (attr === 'read' || attr === 'readStream')) return { kind: 'reader', options: new Map() };
     if (recv?.kind === 'frame' && (attr === 'write' || attr === 'writeStream')) return { kind: 'writer', frame: recv.frame, options: new Map() };
+    // `df.rdd.map(f).toDF().write…`, a frame from a library call: `.write` chains are Spark's
+    // own, so the write is recorded, with its columns unknown, rather than lost.
+    if (!recv && (attr === 'write' || attr === 'writeStream')) return { kind: 'writer', options: new Map() };
     if (recv?.kind === 'frame' && (attr === 'na' || attr === 'stat')) return recv;
     if (attr === 'DeltaTable') return { kind: 'deltaClass' }; // delta.tables.DeltaTable
     if (SESSION_ATTRIBUTES.has(attr) && !FRAME_ATTRIBUTES.has(attr)) return { kind: 'session' };
@@ -226,19 +229,21 @@ export class SparkEvaluator implements OpsContext {
       case 'writer':
         return writerMethod(this, recv, method, call);
       case 'frame':
-        if (method === 'writeTo') {
-          const arg = argument(call, 0, 'table');
-          const t = stringValue(arg, this.scopes);
-          if (!t) this.unknownArg(arg, 'the table writeTo() writes');
-          else this.writes.push({ target: { kind: 'relation', relation: tableRelation(t.value) }, frame: recv.frame, location: this.at(call) });
-          return undefined;
-        }
+        if (method === 'writeTo') return this.writeTo(call, recv.frame);
         return frameMethod(this, recv.frame, method, call);
       case 'grouped':
         return aggregate(this, recv, method, call);
       default:
-        return undefined;
+        return !recv && method === 'writeTo' ? this.writeTo(call, undefined) : undefined;
     }
+  }
+
+  private writeTo(call: PyNode, frame: Frame | undefined): undefined {
+    const arg = argument(call, 0, 'table');
+    const t = stringValue(arg, this.scopes);
+    if (!t) this.unknownArg(arg, 'the table writeTo() writes');
+    else this.writes.push({ target: { kind: 'relation', relation: tableRelation(t.value) }, frame, ...(!frame && { unfollowed: true }), location: this.at(call) });
+    return undefined;
   }
 
   readTarget(target: SparkWrite['target']): Frame {

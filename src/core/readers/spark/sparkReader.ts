@@ -106,15 +106,22 @@ interface Written {
   write: SparkWrite;
   columns: OutColumn[];
   passThrough: Source[];
+  /** A frame the reader could not follow is written too: more columns than those known. */
+  unfollowed: boolean;
 }
 
 // One dataset written twice (overwrite, then append) is one asset with the columns of both.
 function mergeWrites(writes: SparkWrite[]): Written[] {
   const byId = new Map<string, Written>();
+  // A function's body is read where it is defined, its parameters unknown, and again at each
+  // call with its arguments: a write statement followed there is no unfollowed write.
+  const at = (w: SparkWrite) => `${w.location.line}:${w.location.column}`;
+  const followed = new Set(writes.filter((w) => w.frame).map(at));
   for (const w of writes) {
     const id = w.target.kind === 'path' ? fileAssetId(w.target.path) : `table:${relationKey(w.target.relation)}`;
     let entry = byId.get(id);
-    if (!entry) byId.set(id, (entry = { id, write: w, columns: [], passThrough: [] }));
+    if (!entry) byId.set(id, (entry = { id, write: w, columns: [], passThrough: [], unfollowed: false }));
+    if (w.unfollowed && !followed.has(at(w))) entry.unfollowed = true;
     for (const c of w.frame?.cols.values() ?? []) {
       const had = entry.columns.find((x) => x.name.toLowerCase() === c.name.toLowerCase());
       if (had) had.from = [...had.from, ...c.from];
@@ -130,8 +137,9 @@ function mergeWrites(writes: SparkWrite[]): Written[] {
 function writtenFact(w: Written, jobId: string): AssetFact {
   const columns = w.columns.map((c) => c.name);
   const refs: DeclaredColumnRef[] = columns.map((c) => ({ upstream: { kind: 'name', name: jobId }, column: c, usage: 'identity', confidence: 'explicit', outputColumn: c }));
-  // Columns of a source that passes through unselected are written too, under unknown names.
-  if (w.passThrough.length) refs.push({ upstream: { kind: 'name', name: jobId }, column: '*', usage: 'identity', confidence: 'inferred', outputColumn: '*' });
+  // Columns of a source that passes through unselected, or of a frame the reader could not
+  // follow, are written too, under unknown names.
+  if (w.passThrough.length || w.unfollowed) refs.push({ upstream: { kind: 'name', name: jobId }, column: '*', usage: 'identity', confidence: 'inferred', outputColumn: '*' });
   const target = w.write.target;
   const label = target.kind === 'path' ? target.path : formatRelation(target.relation);
   return {

@@ -8,14 +8,17 @@ import { normalizePath } from '../../io/paths';
 import type { Frame } from './sparkFrames';
 
 export type Options = Map<string, PyNode>;
-export type WriterValue = { kind: 'writer'; frame: Frame; format?: string; options: Options };
+/** A DataFrameWriter; `frame` is undefined when what it writes could not be followed (`df.rdd.map(…).toDF()`). */
+export type WriterValue = { kind: 'writer'; frame?: Frame; format?: string; options: Options };
 
 export type WriteTarget = { kind: 'relation'; relation: Relation } | { kind: 'path'; path: string };
 
 export interface SparkWrite {
   target: WriteTarget;
-  /** The frame written; absent for SQL statements that write. */
+  /** The frame written; absent for SQL statements that write, and when it could not be followed. */
   frame?: Frame;
+  /** A DataFrame is written, but the reader could not follow it: its columns are unknown. */
+  unfollowed?: boolean;
   location: Location;
 }
 
@@ -33,7 +36,7 @@ export function writerMethod(ctx: WriteContext, w: WriterValue, method: string, 
   const { positional, keywords } = callArguments(call);
   const opt = (name: string) => w.options.get(name) ?? keywords.get(name);
   const write = (target: WriteTarget | undefined) => {
-    if (target) ctx.writes.push({ target, frame: w.frame, location: ctx.at(call) });
+    if (target) ctx.writes.push({ target, frame: w.frame, ...(!w.frame && { unfollowed: true }), location: ctx.at(call) });
     return undefined;
   };
   const table = (n: PyNode | undefined) => {
