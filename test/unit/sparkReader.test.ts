@@ -407,9 +407,9 @@ test('tables, SQL and paths known only when the job runs: an information diagnos
       '11:11 info runtime-value the table writeTo() writes (`config.TARGET`) is known only when the code runs, so it is not in the lineage',
     ],
   );
-  // What is constant is still read.
+  // What is constant is still read, also through a function given it (load("s.orders")).
   const job = asset(facts, 'spark_job:dynjob');
-  assert.deepEqual(job.upstream.map(label), ['path:data/static.parquet', 's.known']);
+  assert.deepEqual(job.upstream.map(label), ['s.orders', 'path:data/static.parquet', 's.known']);
   assert.deepEqual(job.meta?.writes, ['table:s.copy']);
 });
 

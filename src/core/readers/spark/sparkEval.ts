@@ -6,7 +6,6 @@ import type { Location, UpstreamRef } from '../../model';
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callArguments, positionOf, stringValue } from '../../python/pyValues';
-import { normalizePath } from '../../io/paths';
 import { scanTableReferences } from '../../sql/tolerantScan';
 import { relationKey } from '../../sql/queryIr';
 import type { Frame, RefSink, Source } from './sparkFrames';
@@ -15,11 +14,15 @@ import { FRAME_ATTRIBUTES } from './sparkColumns';
 import type { FrameValue, OpsContext } from './sparkOps';
 import { aggregate, frameMethod } from './sparkOps';
 import type { SqlFiles } from './sparkSqlFiles';
-import { FILE_FORMATS, tableRelation, withKeywords, writerMethod } from './sparkWrites';
-import type { Options, SparkWrite, WriterValue } from './sparkWrites';
+import { tableRelation, writerMethod } from './sparkWrites';
+import type { SparkWrite, WriterValue } from './sparkWrites';
+import { readerMethod } from './sparkReads';
+import type { ReaderValue } from './sparkReads';
 import { loopScopes } from '../../python/pyLoops';
 import { deltaMethod, deltaTable } from './sparkDelta';
 import type { DeltaValue } from './sparkDelta';
+import { bindings, calleeOf, functionsOf } from './sparkCalls';
+import type { Binding, Callee } from './sparkCalls';
 
 export type { SparkWrite, WriteTarget } from './sparkWrites';
 
@@ -28,7 +31,7 @@ export type Value =
   | { kind: 'session' }
   | { kind: 'sessionClass' }
   | { kind: 'builder' }
-  | { kind: 'reader'; format?: string; options: Options }
+  | ReaderValue
   | WriterValue
   | DeltaValue;
 
@@ -38,6 +41,10 @@ export interface SparkSql {
   /** A .sql file the job runs, with its text. */
   file?: { path: string; text: string };
 }
+
+/** Calls followed into a function at once (f calls g calls h), and bodies read again in all. */
+const MAX_CALL_DEPTH = 4;
+const MAX_CALL_READS = 200;
 
 const BUILDER_METHODS = new Set(['appName', 'master', 'config', 'enableHiveSupport', 'remote']);
 const SESSION_ATTRIBUTES = new Set(['spark', 'spark_session', 'sparkSession']);
@@ -61,6 +68,11 @@ export class SparkEvaluator implements OpsContext {
   private readonly memo = new Map<number, Value | undefined>();
   private readonly returns = new Map<string, Value>();
   private readonly views = new Map<string, Frame>();
+  private readonly sqlSeen = new Set<string>();
+  private functions?: Map<string, PyNode>;
+  /** The functions being read for a call, innermost last (a recursive call is not followed). */
+  private readonly calling: number[] = [];
+  private callReads = 0;
 
   constructor(readonly path: string, public scopes: PyScopes, readonly sink: RefSink, private readonly sqlFiles: SqlFiles) {}
 
@@ -138,17 +150,68 @@ export class SparkEvaluator implements OpsContext {
 
   // Parameters hide the module's variables of the same name; `spark` is the session.
   private walkFunction(def: PyNode): void {
-    const saved = this.env;
-    this.env = new Map(saved);
-    for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
-      const name = p?.type === 'identifier' ? p.text : p?.namedChildren.find((c) => c?.type === 'identifier')?.text;
-      if (!name) continue;
-      if (name === 'spark' || /SparkSession/.test(p?.text ?? '')) this.env.set(name, { kind: 'session' });
-      else this.env.delete(name);
-    }
     const body = def.childForFieldName('body');
-    if (body) this.walk(body, def.childForFieldName('name')?.text);
-    this.env = saved;
+    const name = def.childForFieldName('name')?.text;
+    if (!body || !name) return;
+    this.withParameters(bindings<Value>({ id: def.id, name, params: def.childForFieldName('parameters'), body, lambda: false }, undefined).map((b) => ({ ...b, node: undefined })), body, () => this.walk(body, name));
+  }
+
+  /**
+   * Runs `read` with the parameters bound: a Spark value in the environment, any other argument
+   * through a view of the scopes (so a table name or column passed as a string is read).
+   */
+  private withParameters<T>(params: Binding<Value>[], body: PyNode, read: () => T): T {
+    const [env, scopes] = [this.env, this.scopes];
+    this.env = new Map(env);
+    for (const p of params) {
+      const v = p.value ?? (p.node ? this.value(p.node) : undefined) ?? (p.session ? { kind: 'session' as const } : undefined);
+      if (v) this.env.set(p.name, v);
+      else this.env.delete(p.name);
+      if (!v && p.node) this.scopes = this.scopes.withLoopValue(body, p.name, p.node);
+    }
+    try {
+      return read();
+    } finally {
+      [this.env, this.scopes] = [env, scopes];
+    }
+  }
+
+  /**
+   * A call of a function of this file with arguments: its body read again with them bound, for
+   * what this call reads, writes and returns. Values kept from an earlier reading of the body are
+   * forgotten before and after.
+   */
+  private callFunction(callee: Callee, call: PyNode | undefined, given: Value[] = []): Value | undefined {
+    if (this.calling.includes(callee.id) || this.calling.length >= MAX_CALL_DEPTH || this.callReads >= MAX_CALL_READS) return undefined;
+    this.callReads++;
+    const params = bindings(callee, call, given);
+    const forget = () => {
+      for (let id = callee.body.id; id <= callee.body.last; id++) this.memo.delete(id);
+    };
+    const before = this.returns.get(callee.name);
+    this.returns.delete(callee.name);
+    this.calling.push(callee.id);
+    forget();
+    try {
+      return this.withParameters(params, callee.body, () => {
+        if (callee.lambda) return this.value(callee.body);
+        this.walk(callee.body, callee.name);
+        return this.returns.get(callee.name);
+      });
+    } finally {
+      forget();
+      this.calling.pop();
+      if (before) this.returns.set(callee.name, before);
+      else this.returns.delete(callee.name);
+    }
+  }
+
+  private calleeOf(node: PyNode | undefined): Callee | undefined {
+    return calleeOf(node, () => {
+      let root = node!;
+      while (root.parent) root = root.parent;
+      return (this.functions ??= functionsOf(root));
+    });
   }
 
   value(node: PyNode): Value | undefined {
@@ -194,7 +257,12 @@ export class SparkEvaluator implements OpsContext {
 
   private call(call: PyNode): Value | undefined {
     const fn = call.childForFieldName('function');
-    if (fn?.type === 'identifier') return this.returns.get(fn.text);
+    if (fn?.type === 'identifier') {
+      // A call with arguments is followed into the function; without, its body read once says it all.
+      const { positional, keywords } = callArguments(call);
+      const callee = positional.length || keywords.size ? this.calleeOf(fn) : undefined;
+      return (callee && this.callFunction(callee, call)) ?? this.returns.get(fn.text);
+    }
     if (fn?.type !== 'attribute') return undefined;
     const recvNode = fn.childForFieldName('object');
     const method = fn.childForFieldName('attribute')?.text ?? '';
@@ -225,17 +293,33 @@ export class SparkEvaluator implements OpsContext {
       case 'delta':
         return deltaMethod(this, recv, method, call);
       case 'reader':
-        return this.reader(recv, method, call);
+        return readerMethod(this, recv, method, call);
       case 'writer':
+        if (method === 'foreachBatch') {
+          // Each micro-batch is handed to the function as a frame of the stream.
+          const callee = this.calleeOf(argument(call, 0, 'func'));
+          if (callee && recv.frame) this.callFunction(callee, undefined, [{ kind: 'frame', frame: recv.frame }]);
+          return recv;
+        }
         return writerMethod(this, recv, method, call);
       case 'frame':
         if (method === 'writeTo') return this.writeTo(call, recv.frame);
+        if (method === 'transform') return this.transform(call, recv.frame);
         return frameMethod(this, recv.frame, method, call);
       case 'grouped':
         return aggregate(this, recv, method, call);
       default:
         return !recv && method === 'writeTo' ? this.writeTo(call, undefined) : undefined;
     }
+  }
+
+  /**
+   * `df.transform(fn)`: the function's result, given the frame (further arguments are not passed
+   * on). A function that is not followed is taken to return the frame as it is.
+   */
+  private transform(call: PyNode, frame: Frame): Value | undefined {
+    const callee = this.calleeOf(argument(call, 0, 'func'));
+    return (callee && this.callFunction(callee, undefined, [{ kind: 'frame', frame }])) ?? { kind: 'frame', frame };
   }
 
   private writeTo(call: PyNode, frame: Frame | undefined): undefined {
@@ -259,12 +343,12 @@ export class SparkEvaluator implements OpsContext {
     return { path: this.path, ...positionOf(node) };
   }
 
-  private source(ref: UpstreamRef, viaSql = false): Source {
+  source(ref: UpstreamRef, viaSql = false): Source {
     if (!this.reads.some((r) => upstreamKey(r) === upstreamKey(ref))) this.reads.push(ref);
     return { ref, seen: new Set(), ...(viaSql && { viaSql }) };
   }
 
-  private readTable(node: PyNode | undefined): Value {
+  readTable(node: PyNode | undefined): { kind: 'frame'; frame: Frame } {
     const s = stringValue(node, this.scopes);
     if (!s) {
       this.unknownArg(node, 'the table this read names');
@@ -273,45 +357,6 @@ export class SparkEvaluator implements OpsContext {
     const view = this.views.get(s.value.toLowerCase());
     if (view) return { kind: 'frame', frame: view };
     return { kind: 'frame', frame: newFrame([this.source({ kind: 'relation', relation: tableRelation(s.value) })]) };
-  }
-
-  private readPaths(nodes: (PyNode | undefined)[]): Value {
-    const paths = nodes.flatMap((n) => (n?.type === 'list' || n?.type === 'tuple' ? n.namedChildren : [n]));
-    const sources = paths.flatMap((n) => {
-      const s = n ? stringValue(n, this.scopes) : undefined;
-      if (!s) this.unknownArg(n, 'the path this read loads');
-      return s ? [this.source({ kind: 'path', path: normalizePath(s.value) })] : [];
-    });
-    return { kind: 'frame', frame: newFrame(sources) };
-  }
-
-  /** `dbtable` (a table, or a parenthesised subquery) and `query` name what a JDBC read reads. */
-  private readSqlOption(table: PyNode | undefined, query: PyNode | undefined): Value {
-    const t = stringValue(table, this.scopes)?.value.trim();
-    if (t && !t.startsWith('(')) return { kind: 'frame', frame: newFrame([this.source({ kind: 'relation', relation: tableRelation(t) })]) };
-    const sql = t ?? stringValue(query, this.scopes)?.value;
-    if (sql === undefined) this.unknownArg(table ?? query, 'the table or query this JDBC read names');
-    return { kind: 'frame', frame: newFrame(sql ? this.sqlSources(sql.replace(/^\(|\)\s*(as\s+)?\w*\s*$/gi, ' ')) : []) };
-  }
-
-  private reader(r: Extract<Value, { kind: 'reader' }>, method: string, call: PyNode): Value | undefined {
-    const { positional, keywords } = callArguments(call);
-    const opt = (name: string) => r.options.get(name) ?? keywords.get(name);
-    if (method === 'format') return { ...r, format: stringValue(positional[0], this.scopes)?.value.toLowerCase() };
-    if (method === 'option' && positional.length >= 2) {
-      const key = stringValue(positional[0], this.scopes)?.value;
-      return key ? { ...r, options: new Map(r.options).set(key.toLowerCase(), positional[1]) } : r;
-    }
-    if (method === 'options') return { ...r, options: withKeywords(r.options, keywords) };
-    if (method === 'table') return this.readTable(positional[0] ?? keywords.get('tableName'));
-    if (method === 'jdbc') return this.readSqlOption(positional[1] ?? keywords.get('table'), undefined);
-    if (method === 'load' || FILE_FORMATS.has(method)) {
-      if (method === 'load' && (r.format === 'jdbc' || opt('dbtable') || opt('query'))) return this.readSqlOption(opt('dbtable'), opt('query'));
-      if (positional.length || keywords.has('path') || r.options.has('path')) return this.readPaths(positional.length ? positional : [opt('path')]);
-      if (opt('table')) return this.readTable(opt('table'));
-      return { kind: 'frame', frame: newFrame() };
-    }
-    return r; // schema(), load options and the like keep the reader
   }
 
   /** `spark.sql("…")`, or the text of a .sql file the job opens. */
@@ -323,7 +368,10 @@ export class SparkEvaluator implements OpsContext {
       this.unknownArg(node, 'the SQL spark.sql() runs');
       return { kind: 'frame', frame: newFrame() };
     }
-    this.sqls.push({ sql: text, viaVariable: !!s?.viaVariable, file });
+    // A function's body is read at each call: its SQL is the job's once.
+    const key = `${node!.id}|${text}`;
+    if (!this.sqlSeen.has(key)) this.sqls.push({ sql: text, viaVariable: !!s?.viaVariable, file });
+    this.sqlSeen.add(key);
     for (const ref of scanTableReferences(text, 0)) {
       if (ref.role === 'write') this.writes.push({ target: { kind: 'relation', relation: ref.relation }, location: this.at(node!) });
     }
@@ -331,7 +379,7 @@ export class SparkEvaluator implements OpsContext {
   }
 
   // Relations a query reads; a temporary view stands for the frames it was made from.
-  private sqlSources(sql: string, viaSql = false): Source[] {
+  sqlSources(sql: string, viaSql = false): Source[] {
     const out: Source[] = [];
     for (const ref of scanTableReferences(sql, 0)) {
       if (ref.role !== 'read') continue;

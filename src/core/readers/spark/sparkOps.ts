@@ -18,7 +18,7 @@ export type FrameValue = { kind: 'frame'; frame: Frame } | { kind: 'grouped'; fr
 
 const SAME_FRAME = new Set([
   'cache', 'persist', 'unpersist', 'limit', 'offset', 'repartition', 'repartitionByRange', 'coalesce', 'hint', 'sample',
-  'checkpoint', 'localCheckpoint', 'distinct', 'withWatermark', 'dropna', 'fillna', 'fill', 'replace', 'transform',
+  'checkpoint', 'localCheckpoint', 'distinct', 'withWatermark', 'dropna', 'fillna', 'fill', 'replace',
   'observe', 'sortWithinPartitions', 'dropDuplicatesWithinWatermark', 'to', 'randomSplit',
 ]);
 const GROUP_METHODS = new Set(['groupBy', 'groupby', 'rollup', 'cube']);
