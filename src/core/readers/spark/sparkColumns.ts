@@ -79,6 +79,9 @@ export function textLocation(ctx: ExprContext, node: PyNode, offset = 0): Locati
 
 /** A column given by name: a string or a constant; anything else is an expression. */
 export function columnArg(node: PyNode, ctx: ExprContext): ColExpr {
+  // `[F.col(c).alias(c.lower()) for c in df.columns]`: columns named when the job runs, most
+  // often all of them. Like `*`, the frame's columns pass through, not one named by the code.
+  if (node.type === 'list_comprehension' || node.type === 'generator_expression') return { ...empty(), star: true };
   const s = node.type === 'string' || node.type === 'identifier' || node.type === 'concatenated_string' || node.type === 'binary_operator' ? stringValue(node, ctx.scopes) : undefined;
   if (!s) return columnExpr(node, ctx, false);
   if (s.value === '*') return { ...empty(), star: true };
@@ -221,6 +224,8 @@ export function listItems(call: PyNode, ctx: ExprContext): { node: PyNode; viaVa
     const bound = n.type === 'identifier' ? ctx.scopes.lookup(n.text, n) : undefined;
     if (n.type === 'list' || n.type === 'tuple') {
       for (const c of n.namedChildren) if (c) expand(c, depth + 1, viaVariable);
+    } else if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '+' && isListSum(n)) {
+      for (const side of [n.childForFieldName('left'), n.childForFieldName('right')]) if (side) expand(side, depth + 1, viaVariable);
     } else if (n.type === 'list_splat' && n.namedChildren[0]) expand(n.namedChildren[0], depth + 1, viaVariable);
     else if (bound && isList(bound)) expand(bound, depth + 1, true);
     else out.push({ node: n, viaVariable });
@@ -230,6 +235,12 @@ export function listItems(call: PyNode, ctx: ExprContext): { node: PyNode; viaVa
 }
 
 const isList = (n: PyNode | undefined): boolean => n?.type === 'list' || n?.type === 'tuple';
+
+// `["id"] + [F.col(c) for c in cols]`: a sum of lists, not of columns (`F.col("a") + 1`).
+function isListSum(n: PyNode): boolean {
+  const sides = [n.childForFieldName('left'), n.childForFieldName('right')];
+  return sides.some((x) => isList(x ?? undefined) || x?.type === 'list_comprehension' || (x?.type === 'binary_operator' && isListSum(x)));
+}
 
 /** A SQL expression or condition given as a Python string (`filter`, `selectExpr`, `F.expr`). */
 export function sqlArg(node: PyNode, ctx: ExprContext, kind: 'expression' | 'condition'): ColExpr {
