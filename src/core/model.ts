@@ -88,6 +88,11 @@ export interface QuerySource {
   range?: { start: number; end: number };
   /** The SQL was found through a variable: its column references are less certain (warnings). */
   inferred?: boolean;
+  /**
+   * Names in the SQL that stand for something else, not for a table of that name: a Spark
+   * temporary view is the dataset it was made from (or the job itself, when that is not one dataset).
+   */
+  relations?: { relation: Relation; upstream: UpstreamRef }[];
 }
 
 /** A reference to an upstream column declared by hand (lineage.yml) rather than found in SQL. */

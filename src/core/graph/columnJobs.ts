@@ -84,7 +84,7 @@ export async function buildColumnJobs(
     }
     if (!value) continue;
     diagnostics.push(...(value.renderDiagnostics ?? []));
-    jobs.push({ path: e.q.path, originalText: e.q.originalText, sql: value.sql ?? e.q.sql ?? e.q.originalText, analysis: value.analysis, incrementalAnalysis: value.incrementalAnalysis, ownerId: e.q.ownerId, renderedRelations: value.renderedRelations, range: e.q.range, inferred: e.q.inferred, key: e.key });
+    jobs.push({ path: e.q.path, originalText: e.q.originalText, sql: value.sql ?? e.q.sql ?? e.q.originalText, analysis: value.analysis, incrementalAnalysis: value.incrementalAnalysis, ownerId: e.q.ownerId, renderedRelations: e.q.relations ?? value.renderedRelations, range: e.q.range, inferred: e.q.inferred, key: e.key });
   }
   const parsed = entries.filter((e) => !e.hit).length;
   return { jobs, diagnostics, parsed, cached: entries.length - parsed };

@@ -2,7 +2,7 @@
 // chains: the session (`SparkSession.builder…getOrCreate()`, or the `spark` notebooks provide),
 // readers (`spark.read.format(…).option(…)`), DataFrames, grouped data and writers. What the job
 // reads, writes and runs as SQL is collected on the way; column reads go to the RefSink.
-import type { Location, UpstreamRef } from '../../model';
+import type { Location, Relation, UpstreamRef } from '../../model';
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callArguments, positionOf, stringValue } from '../../python/pyValues';
@@ -40,6 +40,8 @@ export interface SparkSql {
   viaVariable: boolean;
   /** A .sql file the job runs, with its text. */
   file?: { path: string; text: string };
+  /** Temporary views the SQL reads: the one dataset each was made from, or none (the job's own frame). */
+  views: { relation: Relation; upstream?: UpstreamRef }[];
 }
 
 /** Calls followed into a function at once (f calls g calls h), and bodies read again in all. */
@@ -370,12 +372,25 @@ export class SparkEvaluator implements OpsContext {
     }
     // A function's body is read at each call: its SQL is the job's once.
     const key = `${node!.id}|${text}`;
-    if (!this.sqlSeen.has(key)) this.sqls.push({ sql: text, viaVariable: !!s?.viaVariable, file });
+    if (!this.sqlSeen.has(key)) this.sqls.push({ sql: text, viaVariable: !!s?.viaVariable, file, views: this.viewsIn(text) });
     this.sqlSeen.add(key);
     for (const ref of scanTableReferences(text, 0)) {
       if (ref.role === 'write') this.writes.push({ target: { kind: 'relation', relation: ref.relation }, location: this.at(node!) });
     }
     return { kind: 'frame', frame: newFrame(this.sqlSources(text, true)) };
+  }
+
+  /**
+   * The temporary views a query reads, for its column lineage: a view of one dataset passed
+   * through is that dataset; any other (a join, a select) has no single upstream.
+   */
+  private viewsIn(sql: string): SparkSql['views'] {
+    const out: SparkSql['views'] = [];
+    for (const ref of scanTableReferences(sql, 0)) {
+      const view = ref.role === 'read' ? this.views.get(relationKey(ref.relation)) : undefined;
+      if (view) out.push({ relation: ref.relation, upstream: view.sources.length === 1 ? view.sources[0].ref : undefined });
+    }
+    return out;
   }
 
   // Relations a query reads; a temporary view stands for the frames it was made from.

@@ -97,7 +97,10 @@ function buildFacts(out: FileFacts, path: string, text: string, ev: SparkEvaluat
   for (const q of ev.sqls) {
     // SQL built from variables (string-built SQL) yields warnings, not breaking references.
     const inferred = q.viaVariable ? { inferred: true } : {};
-    out.queries.push(q.file ? { path: q.file.path, originalText: q.file.text, sql: q.file.text, dialect: 'spark', ownerId: id, ...inferred } : { path, originalText: text, sql: q.sql, dialect: 'spark', ownerId: id, ...inferred });
+    // A temporary view is not a table: its name stands for its dataset, or for the job's own
+    // frame (whose reads the job already has), never for an invented table of that name.
+    const relations = q.views.length ? { relations: q.views.map((v) => ({ relation: v.relation, upstream: v.upstream ?? { kind: 'name' as const, name: id } })) } : {};
+    out.queries.push(q.file ? { path: q.file.path, originalText: q.file.text, sql: q.file.text, dialect: 'spark', ownerId: id, ...inferred, ...relations } : { path, originalText: text, sql: q.sql, dialect: 'spark', ownerId: id, ...inferred, ...relations });
   }
 }
 
