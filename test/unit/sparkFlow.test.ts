@@ -28,3 +28,25 @@ test('a table name reassigned between the read and the write: the job reads the 
   );
   assert.deepEqual(facts.diagnostics, []);
 });
+
+test('a read from Kafka is said, and what is written from it has unknown columns, not none', async () => {
+  const src = [
+    'from pyspark.sql import SparkSession',
+    'spark = SparkSession.builder.appName("events").getOrCreate()',
+    'stream = spark.readStream.format("kafka").option("subscribe", "events").load()',
+    'stream.selectExpr("CAST(value AS STRING) AS body").writeStream.format("delta").start("data/events")',
+  ].join('\n');
+  const facts = await readSparkFile('jobs/events.py', src, { readFile: async () => undefined });
+  // Before: no diagnostic, and data/events was written with no columns at all.
+  assert.deepEqual(
+    facts.diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`),
+    ['3:10 info spark-source this read from kafka is not traced (only tables, files and JDBC queries are), so what it brings is not in the lineage'],
+  );
+  const written = facts.assets.find((a) => a.name === 'data/events');
+  assert.ok(written);
+  assert.deepEqual(facts.assets.find((a) => a.asset_type === 'spark_job')?.upstream, []);
+  assert.deepEqual(
+    written.declaredColumnRefs?.map((r) => `${r.column} ${r.usage} ${r.confidence} ${r.outputColumn}`),
+    ['* identity inferred *'],
+  );
+});

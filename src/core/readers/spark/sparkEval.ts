@@ -63,6 +63,8 @@ export class SparkEvaluator implements OpsContext {
   readonly sqls: SparkSql[] = [];
   /** Arguments that name what the job reads, runs or writes but are known only when it runs. */
   readonly unknown: { at: PyNode; what: string }[] = [];
+  /** Reads from sources other than tables, files and JDBC queries (Kafka, say). */
+  readonly unread: { at: PyNode; source: string }[] = [];
   appName?: { value: string; node: PyNode };
   /** The file builds or looks up a session itself (not only the `spark` notebooks define). */
   sessionBuilt = false;
@@ -77,6 +79,10 @@ export class SparkEvaluator implements OpsContext {
   private callReads = 0;
 
   constructor(readonly path: string, public scopes: PyScopes, readonly sink: RefSink, private readonly sqlFiles: SqlFiles) {}
+
+  unreadSource(node: PyNode, source: string): void {
+    if (!this.unread.some((u) => u.at.id === node.id)) this.unread.push({ at: node, source });
+  }
 
   unknownArg(node: PyNode | undefined, what: string): void {
     if (node && !this.unknown.some((u) => u.at.id === node.id)) this.unknown.push({ at: node, what });

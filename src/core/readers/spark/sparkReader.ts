@@ -52,6 +52,10 @@ export async function readSparkFile(path: string, text: string, opts: SparkReadO
     if (isJob) {
       buildFacts(out, path, text, ev, sink);
       for (const u of ev.unknown) out.diagnostics.push(runtimeValue(path, u.at, u.what));
+      for (const u of ev.unread) {
+        const { line, column } = positionOf(u.at);
+        out.diagnostics.push(info(path, line, column, `this read ${u.source} is not traced (only tables, files and JDBC queries are), so what it brings is not in the lineage`, 'spark-source'));
+      }
     }
   } catch (e) {
     out.assets = [];
@@ -61,8 +65,8 @@ export async function readSparkFile(path: string, text: string, opts: SparkReadO
   return out;
 }
 
-function info(path: string, line: number, column: number, message: string): Diagnostic {
-  return { path, line, column, severity: 'info', message, code: 'python-parse' };
+function info(path: string, line: number, column: number, message: string, code = 'python-parse'): Diagnostic {
+  return { path, line, column, severity: 'info', message, code };
 }
 
 function buildFacts(out: FileFacts, path: string, text: string, ev: SparkEvaluator, sink: RefSink): void {

@@ -22,9 +22,11 @@ interface ReadContext {
   /** The relations a query reads, temporary views standing for their frames. */
   sqlSources(sql: string): Source[];
   unknownArg(node: PyNode | undefined, what: string): void;
+  /** A read from a source that is not a table, file or JDBC query (Kafka, say): not traced. */
+  unreadSource(node: PyNode, source: string): void;
 }
 
-export function readerMethod(ctx: ReadContext, r: ReaderValue, method: string, call: PyNode): Read {
+export function readerMethod(ctx: ReadContext, r: ReaderValue, method: string, call: PyNode): Read | undefined {
   const { positional, keywords } = callArguments(call);
   const opt = (name: string) => r.options.get(name) ?? keywords.get(name);
   if (method === 'format') return { ...r, format: stringValue(positional[0], ctx.scopes)?.value.toLowerCase() };
@@ -39,7 +41,10 @@ export function readerMethod(ctx: ReadContext, r: ReaderValue, method: string, c
     if (method === 'load' && (r.format === 'jdbc' || opt('dbtable') || opt('query'))) return readSqlOption(ctx, opt('dbtable'), opt('query'));
     if (positional.length || keywords.has('path') || r.options.has('path')) return readPaths(ctx, positional.length ? positional : [opt('path')]);
     if (opt('table')) return ctx.readTable(opt('table'));
-    return { kind: 'frame', frame: newFrame() };
+    // `format("kafka").option("subscribe", …).load()` and the like: said, and the frame is not
+    // followed (what is written from it has unknown columns, not none).
+    ctx.unreadSource(call, r.format ? `from ${r.format}` : 'with no path, table or query');
+    return undefined;
   }
   return r; // schema(), load options and the like keep the reader
 }
