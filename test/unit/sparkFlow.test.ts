@@ -50,3 +50,33 @@ test('a read from Kafka is said, and what is written from it has unknown columns
     ['* identity inferred *'],
   );
 });
+
+test('a DataFrame bound in both branches of an if: what is written from it has the columns of both', async () => {
+  const src = [
+    'import sys',
+    'from pyspark.sql import SparkSession, functions as F',
+    'spark = SparkSession.builder.appName("branches").getOrCreate()',
+    'if sys.argv[1] == "full":',
+    '    df = spark.table("raw.full").select("id", "a")',
+    'elif sys.argv[1] == "replay":',
+    '    df = spark.table("raw.replay").select("id", "a")',
+    'else:',
+    '    df = spark.table("raw.delta").select("id", F.col("b").alias("a"))',
+    'df.write.saveAsTable("mart.br")',
+    'extra = spark.table("raw.base")',
+    'if sys.argv[2] == "x":',
+    '    extra = extra.withColumn("flag", F.col("x"))',
+    'extra.write.saveAsTable("mart.extra")',
+  ].join('\n');
+  const facts = await readSparkFile('jobs/branches.py', src, { readFile: async () => undefined });
+  const flows = (output: string) =>
+    (facts.assets.find((a) => a.asset_type === 'spark_job')?.declaredColumnRefs ?? [])
+      .filter((r) => r.outputColumn === output && r.upstream.kind === 'relation')
+      .map((r) => `${r.upstream.kind === 'relation' ? r.upstream.relation.name : ''}.${r.column}`)
+      .sort();
+  // Before: only the else branch's frame was written (raw.full and raw.replay reached nothing).
+  assert.deepEqual(flows('a'), ['delta.b', 'full.a', 'replay.a']);
+  assert.deepEqual(flows('id'), ['delta.id', 'full.id', 'replay.id']);
+  // Without an else, the frame from before the if is one of the two: flag from x, the rest passed through.
+  assert.deepEqual(flows('flag'), ['base.x']);
+});

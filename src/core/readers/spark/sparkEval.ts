@@ -2,14 +2,13 @@
 // chains: the session (`SparkSession.builder…getOrCreate()`, or the `spark` notebooks provide),
 // readers (`spark.read.format(…).option(…)`), DataFrames, grouped data and writers. What the job
 // reads, writes and runs as SQL is collected on the way; column reads go to the RefSink.
-import type { Location, Relation, UpstreamRef } from '../../model';
+import type { Location, UpstreamRef } from '../../model';
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callArguments, positionOf, stringValue } from '../../python/pyValues';
-import { scanTableReferences } from '../../sql/tolerantScan';
-import { relationKey } from '../../sql/queryIr';
 import type { Frame, RefSink, Source } from './sparkFrames';
 import { newFrame, upstreamKey } from './sparkFrames';
+import { mergeBranches } from './sparkBranches';
 import { FRAME_ATTRIBUTES } from './sparkColumns';
 import type { FrameValue, OpsContext } from './sparkOps';
 import { aggregate, frameMethod } from './sparkOps';
@@ -20,11 +19,14 @@ import { readerMethod } from './sparkReads';
 import type { ReaderValue } from './sparkReads';
 import { loopScopes } from '../../python/pyLoops';
 import { deltaMethod, deltaTable } from './sparkDelta';
+import { SqlRuns } from './sparkSqlRuns';
+import type { SparkSql } from './sparkSqlRuns';
 import type { DeltaValue } from './sparkDelta';
 import { bindings, calleeOf, functionsOf } from './sparkCalls';
 import type { Binding, Callee } from './sparkCalls';
 
 export type { SparkWrite, WriteTarget } from './sparkWrites';
+export type { SparkSql } from './sparkSqlRuns';
 
 export type Value =
   | FrameValue
@@ -34,15 +36,6 @@ export type Value =
   | ReaderValue
   | WriterValue
   | DeltaValue;
-
-export interface SparkSql {
-  sql: string;
-  viaVariable: boolean;
-  /** A .sql file the job runs, with its text. */
-  file?: { path: string; text: string };
-  /** Temporary views the SQL reads: the one dataset each was made from, or none (the job's own frame). */
-  views: { relation: Relation; upstream?: UpstreamRef }[];
-}
 
 /** Calls followed into a function at once (f calls g calls h), and bodies read again in all. */
 const MAX_CALL_DEPTH = 4;
@@ -60,7 +53,8 @@ function argument(call: PyNode, i: number, kw: string): PyNode | undefined {
 export class SparkEvaluator implements OpsContext {
   readonly reads: UpstreamRef[] = [];
   readonly writes: SparkWrite[] = [];
-  readonly sqls: SparkSql[] = [];
+  private readonly runs = new SqlRuns(this);
+  readonly sqls: SparkSql[] = this.runs.sqls;
   /** Arguments that name what the job reads, runs or writes but are known only when it runs. */
   readonly unknown: { at: PyNode; what: string }[] = [];
   /** Reads from sources other than tables, files and JDBC queries (Kafka, say). */
@@ -71,8 +65,6 @@ export class SparkEvaluator implements OpsContext {
   private env = new Map<string, Value>();
   private readonly memo = new Map<number, Value | undefined>();
   private readonly returns = new Map<string, Value>();
-  private readonly views = new Map<string, Frame>();
-  private readonly sqlSeen = new Set<string>();
   private functions?: Map<string, PyNode>;
   /** The functions being read for a call, innermost last (a recursive call is not followed). */
   private readonly calling: number[] = [];
@@ -98,7 +90,7 @@ export class SparkEvaluator implements OpsContext {
   }
 
   tempView(name: string, frame: Frame): void {
-    this.views.set(name.toLowerCase(), frame);
+    this.runs.tempView(name, frame);
   }
 
   /**
@@ -129,12 +121,30 @@ export class SparkEvaluator implements OpsContext {
         this.walk(child, fn);
       } else if (child.type === 'function_definition') {
         this.walkFunction(child);
+      } else if (child.type === 'if_statement') {
+        this.walkBranches(child, fn);
       } else if (child.type === 'for_statement' && this.walkPasses(child, fn)) {
         // a loop over a constant list: its body was read once per item
       } else if (child.type !== 'class_definition' || child.childForFieldName('body')) {
         this.walk(child, fn);
       }
     }
+  }
+
+  /** `if … elif … else`: each branch is read from the same start, then what they leave is merged. */
+  private walkBranches(node: PyNode, fn?: string): void {
+    const before = this.env;
+    const ends: Map<string, Value>[] = [];
+    const parts = [node, ...node.children.filter((c) => c.type === 'elif_clause' || c.type === 'else_clause')];
+    for (const part of parts) {
+      const body = part.childForFieldName(part.type === 'else_clause' ? 'body' : 'consequence');
+      if (!body) continue;
+      this.env = new Map(before);
+      this.walk(body, fn);
+      ends.push(this.env);
+    }
+    if (parts[parts.length - 1].type !== 'else_clause') ends.push(before);
+    this.env = mergeBranches(before, ends);
   }
 
   /**
@@ -362,7 +372,7 @@ export class SparkEvaluator implements OpsContext {
       this.unknownArg(node, 'the table this read names');
       return { kind: 'frame', frame: newFrame() };
     }
-    const view = this.views.get(s.value.toLowerCase());
+    const view = this.runs.view(s.value);
     if (view) return { kind: 'frame', frame: view };
     return { kind: 'frame', frame: newFrame([this.source({ kind: 'relation', relation: tableRelation(s.value) })]) };
   }
@@ -376,38 +386,10 @@ export class SparkEvaluator implements OpsContext {
       this.unknownArg(node, 'the SQL spark.sql() runs');
       return { kind: 'frame', frame: newFrame() };
     }
-    // A function's body is read at each call: its SQL is the job's once.
-    const key = `${node!.id}|${text}`;
-    if (!this.sqlSeen.has(key)) this.sqls.push({ sql: text, viaVariable: !!s?.viaVariable, file, views: this.viewsIn(text) });
-    this.sqlSeen.add(key);
-    for (const ref of scanTableReferences(text, 0)) {
-      if (ref.role === 'write') this.writes.push({ target: { kind: 'relation', relation: ref.relation }, location: this.at(node!) });
-    }
-    return { kind: 'frame', frame: newFrame(this.sqlSources(text, true)) };
+    return { kind: 'frame', frame: newFrame(this.runs.run(node!, text, !!s?.viaVariable, file)) };
   }
 
-  /**
-   * The temporary views a query reads, for its column lineage: a view of one dataset passed
-   * through is that dataset; any other (a join, a select) has no single upstream.
-   */
-  private viewsIn(sql: string): SparkSql['views'] {
-    const out: SparkSql['views'] = [];
-    for (const ref of scanTableReferences(sql, 0)) {
-      const view = ref.role === 'read' ? this.views.get(relationKey(ref.relation)) : undefined;
-      if (view) out.push({ relation: ref.relation, upstream: view.sources.length === 1 ? view.sources[0].ref : undefined });
-    }
-    return out;
-  }
-
-  // Relations a query reads; a temporary view stands for the frames it was made from.
-  sqlSources(sql: string, viaSql = false): Source[] {
-    const out: Source[] = [];
-    for (const ref of scanTableReferences(sql, 0)) {
-      if (ref.role !== 'read') continue;
-      const view = this.views.get(relationKey(ref.relation));
-      if (view) out.push(...view.sources);
-      else out.push(this.source({ kind: 'relation', relation: ref.relation }, viaSql));
-    }
-    return out;
+  sqlSources(sql: string): Source[] {
+    return this.runs.sources(sql);
   }
 }

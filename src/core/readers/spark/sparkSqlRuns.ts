@@ -1,0 +1,76 @@
+// The SQL a Spark job runs (`spark.sql("…")`, a .sql file it opens) and the temporary views that
+// SQL can read: a view is not a table but the frame it was made from (`createOrReplaceTempView`).
+import type { Location, Relation, UpstreamRef } from '../../model';
+import type { PyNode } from '../../python/pythonParser';
+import { scanTableReferences } from '../../sql/tolerantScan';
+import { relationKey } from '../../sql/queryIr';
+import type { Frame, Source } from './sparkFrames';
+import type { SparkWrite } from './sparkWrites';
+
+export interface SparkSql {
+  sql: string;
+  viaVariable: boolean;
+  /** A .sql file the job runs, with its text. */
+  file?: { path: string; text: string };
+  /** Temporary views the SQL reads: the one dataset each was made from, or none (the job's own frame). */
+  views: { relation: Relation; upstream?: UpstreamRef }[];
+}
+
+interface Host {
+  readonly writes: SparkWrite[];
+  /** The job reads `ref`; a frame of it starts from the returned source. */
+  source(ref: UpstreamRef, viaSql?: boolean): Source;
+  at(node: PyNode): Location;
+}
+
+export class SqlRuns {
+  readonly sqls: SparkSql[] = [];
+  private readonly views = new Map<string, Frame>();
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly host: Host) {}
+
+  tempView(name: string, frame: Frame): void {
+    this.views.set(name.toLowerCase(), frame);
+  }
+
+  view(name: string): Frame | undefined {
+    return this.views.get(name.toLowerCase());
+  }
+
+  /** SQL the job runs at `node`: recorded once (a function's body is read at each call), its writes the job's. */
+  run(node: PyNode, sql: string, viaVariable: boolean, file?: SparkSql['file']): Source[] {
+    const key = `${node.id}|${sql}`;
+    if (!this.seen.has(key)) this.sqls.push({ sql, viaVariable, file, views: this.viewsIn(sql) });
+    this.seen.add(key);
+    for (const ref of scanTableReferences(sql, 0)) {
+      if (ref.role === 'write') this.host.writes.push({ target: { kind: 'relation', relation: ref.relation }, location: this.host.at(node) });
+    }
+    return this.sources(sql, true);
+  }
+
+  /** Relations a query reads; a temporary view stands for the frames it was made from. */
+  sources(sql: string, viaSql = false): Source[] {
+    const out: Source[] = [];
+    for (const ref of scanTableReferences(sql, 0)) {
+      if (ref.role !== 'read') continue;
+      const view = this.views.get(relationKey(ref.relation));
+      if (view) out.push(...view.sources);
+      else out.push(this.host.source({ kind: 'relation', relation: ref.relation }, viaSql));
+    }
+    return out;
+  }
+
+  /**
+   * The temporary views a query reads, for its column lineage: a view of one dataset passed
+   * through is that dataset; any other (a join, a select) has no single upstream.
+   */
+  private viewsIn(sql: string): SparkSql['views'] {
+    const out: SparkSql['views'] = [];
+    for (const ref of scanTableReferences(sql, 0)) {
+      const view = ref.role === 'read' ? this.views.get(relationKey(ref.relation)) : undefined;
+      if (view) out.push({ relation: ref.relation, upstream: view.sources.length === 1 ? view.sources[0].ref : undefined });
+    }
+    return out;
+  }
+}
