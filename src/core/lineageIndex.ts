@@ -14,7 +14,7 @@ import { DEFAULT_MAX_FILE_SIZE, readWorkspaceFacts, textReader } from './readers
 import { readDbtWorkspace } from './dbt/dbtReader';
 import { PrefetchedFileSystem } from './io/prefetch';
 import { yielder } from './io/yielder';
-import { WorkerPool } from './workers/workerPool';
+import { WorkerPool, workersPayAlongside } from './workers/workerPool';
 import { SNAPSHOT_VERSION, restoreSnapshot, takeSnapshot } from './cache/indexSnapshot';
 import { internStrings } from './cache/internStrings';
 import type { IndexSnapshot } from './cache/indexSnapshot';
@@ -134,7 +134,8 @@ export class LineageIndex {
   private async buildWith(): Promise<void> {
     const t0 = performance.now();
     const files = await this.fs.listFiles();
-    this.pool.warm(files.length * 1000); // a rough guess of the parsing to come, ~1 KB per file
+    const warm = () => this.pool.warm(files.length * 1000); // a rough guess of the parsing to come, ~1 KB per file
+    if (workersPayAlongside()) warm();
     await this.fs.prefetch(this.pause);
     this.timings.readMs = performance.now() - t0;
     const cache = this.options.cache;
@@ -150,6 +151,7 @@ export class LineageIndex {
     await this.buildTableGraph();
     if (this.options.tableGraphOnly) return;
     this.options.onTableGraph?.();
+    warm(); // on two cores, only now (see workersPayAlongside)
     await this.resolveColumns();
     // The readers' facts and the dbt context are only needed to build; a long-lived index (the
     // language server's) should not carry every file's text and parse inputs after that. An
@@ -288,7 +290,7 @@ export class LineageIndex {
   /** Phase one: every reader's facts, merged into assets, with table-level edges. */
   private async buildTableGraph(): Promise<void> {
     const t0 = performance.now();
-    const read = await readWorkspaceFacts(this.fs, this.options, this.pool);
+    const read = await readWorkspaceFacts(this.fs, this.options, workersPayAlongside() ? this.pool : new WorkerPool({}));
     this.facts = read.files;
     this.dbt = read.dbt;
     for (const f of this.facts) {
@@ -324,8 +326,7 @@ export class LineageIndex {
     const memo = this.options.resolveMemo;
     memo?.begin();
     const { jobs, diagnostics, parsed, cached } = await buildColumnJobs(queries, this.dbt, cache, this.pool, this.options.engineVersion ?? '', pause);
-    // Nothing is parsed after this: each worker's heap (about 150 MB after parsing a large
-    // workspace) would otherwise stay in the process through the whole column phase.
+    // Nothing is parsed after this: each worker's heap (~150 MB) would otherwise stay all phase.
     await this.pool.close();
     this.diagnostics.push(...diagnostics);
     const keep = this.options.keepForUpdates;

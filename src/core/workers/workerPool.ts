@@ -37,6 +37,17 @@ const CHUNK = 64_000;
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
 
+/**
+ * Whether workers speed up work this thread is busy alongside (the table phase: the dbt projects
+ * are read here while the workers would take YAML, Jinja and Python). On two cores they do not:
+ * the workers' start-up (bundle, WebAssembly) and messages cost more than their share of the
+ * reading, and the table phase took ~25-30% longer with them than on this thread alone (measured
+ * on this repository's 2-core machine); there the workers start after it, for the column phase.
+ */
+export function workersPayAlongside(): boolean {
+  return availableParallelism() > 2;
+}
+
 interface Chunk {
   kind: TaskKind;
   items: unknown[];
