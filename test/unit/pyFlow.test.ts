@@ -57,6 +57,11 @@ test('loops over lists in the code: a value carried from the previous pass, and 
   // A carried value under a branch, or in a while loop, is never known.
   assert.deepEqual(await uses('p = "s"', 'for t in ["a", "b"]:', '    use(p)', '    if t:', '        p = t'), [['s', '?']]);
   assert.deepEqual(await uses('p = "s"', 'while more():', '    use(p)', '    p = "t"'), [['?']]);
+  // A break or continue may end a pass early: which assignment ran last is known only at run time
+  // (a loop inside the body keeps its jumps to itself).
+  assert.deepEqual(await uses('x = "a"', 'for t in ["b", "c"]:', '    x = t', '    if done(t):', '        break', 'use(x)'), [['?']]);
+  assert.deepEqual(await uses('p = "s"', 'for t in ["a", "b"]:', '    use(p)', '    if skip(t):', '        continue', '    p = t'), [['s', '?']]);
+  assert.deepEqual(await uses('x = "a"', 'for t in ["b", "c"]:', '    x = t', '    for u in rows():', '        break', 'use(x)'), [['c']]);
 });
 
 test('a loop-carried value read without knowing the pass is unknown, not the last assignment', async () => {

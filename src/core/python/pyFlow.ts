@@ -49,7 +49,7 @@ export function reachingBinding(scopes: PyScopes, bindings: readonly PyNode[], a
       if (loop.type !== 'for_statement') return undefined; // a `while` pass is never known
       const pass = passOf(scopes, loop);
       if (!pass) return undefined;
-      if (pass.index > 0) return settle(last, region, at, pass.views[pass.index - 1], true);
+      if (pass.index > 0) return jumps(loop) ? undefined : settle(last, region, at, pass.views[pass.index - 1], true);
     }
     point = loop; // the first pass: what was bound before the loop started
   }
@@ -80,11 +80,31 @@ function settle(binding: PyNode, region: PyNode, at: PyNode, scopes: PyScopes, c
     if (n.type !== 'for_statement') continue;
     const body = n.childForFieldName('body');
     if (!carried && body && within(at, body)) continue;
-    const passes = loopScopes(n, outside(view, n));
-    if (!passes?.length) return undefined; // not unrolled, or no pass ran
+    const passes = jumps(n) ? undefined : loopScopes(n, outside(view, n));
+    if (!passes?.length) return undefined; // not unrolled, no pass ran, or which ran depends on a break
     view = passes[passes.length - 1];
   }
   return { value: binding, scopes: view };
+}
+
+/**
+ * Whether a `break` or `continue` of this loop (not of a loop inside it) may end a pass early:
+ * then which assignments of its body ran, and in which pass it stopped, is known only at run time.
+ */
+function jumps(loop: PyNode): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const nodes = body.treeNodes;
+  for (let i = body.id; i < body.last; ) {
+    const n = nodes[i];
+    if (n.type === 'for_statement' || n.type === 'while_statement' || n.type === 'function_definition' || n.type === 'class_definition') {
+      i = n.last; // their jumps are their own
+      continue;
+    }
+    if (n.type === 'break_statement' || n.type === 'continue_statement') return true;
+    i++;
+  }
+  return false;
 }
 
 // Blocks that may not run: an `if` branch, `elif`, `else` (of if, for, while or try), `except`,
