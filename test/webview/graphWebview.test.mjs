@@ -110,7 +110,11 @@ test('search marks matches and the view state is saved for a reload', async () =
   await g.send({ type: 'graph/data', data, state: stateFor(data) });
   const from = await g.count();
   await g.page.locator('vscode-textfield.search input').fill('stg');
-  const r = await g.next('graph/rendered', from);
+  // The render the search causes: a refined layout of the data can still post its own render (no
+  // matches) after `from` on a slow machine, so the first render after it is not necessarily the
+  // search's. A search that marked nothing never posts one with matches, and this times out.
+  const handle = await g.page.waitForFunction((i) => window.__posted.slice(i).find((m) => m.type === 'graph/rendered' && m.detail.matches.length), from, { timeout: 20_000 });
+  const r = await handle.jsonValue();
   assert.deepEqual(r.detail.matches, ['stg']);
   const saved = await g.page.evaluate(() => window.__savedState);
   assert.equal(saved.search, 'stg');
