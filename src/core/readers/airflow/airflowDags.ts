@@ -179,7 +179,7 @@ export class DagDiscovery {
   contextOf(node: PyNode, depth = 0): Context {
     for (let n = node.parent; n && depth < 20; n = n.parent) {
       if (n.type === 'with_statement') {
-        const items = n.childForFieldName('body') ? withCalls(n) : [];
+        const items = n.childForFieldName('body') ? withCalls(n, (id) => this.scopes.lookup(id.text, id)) : [];
         for (const call of items.reverse()) {
           const dag = this.dagByCall.get(call.id);
           if (dag) return { dag };

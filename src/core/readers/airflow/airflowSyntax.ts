@@ -36,13 +36,18 @@ export function chainOf(call: PyNode): { base: string; calls: PyNode[]; mapped: 
   return { base: '', calls, mapped };
 }
 
-/** The calls of a `with` statement's items, in order. */
-export function withCalls(stmt: PyNode): PyNode[] {
+/**
+ * The calls of a `with` statement's items, in order. An item that is a name (`dag = DAG(...)`
+ * then `with dag:`, or `with tg:` for a TaskGroup made earlier) stands for the call bound to it
+ * where the `with` runs, as `lookup` finds it.
+ */
+export function withCalls(stmt: PyNode, lookup: (name: PyNode) => PyNode | undefined): PyNode[] {
   const clause = stmt.namedChildren.find((c) => c?.type === 'with_clause');
   const out: PyNode[] = [];
   for (const item of clause?.namedChildren ?? []) {
     let v = item?.childForFieldName('value');
     if (v?.type === 'as_pattern') v = v.namedChildren[0];
+    if (v?.type === 'identifier') v = lookup(v) ?? null;
     if (v?.type === 'call') out.push(v);
   }
   return out;

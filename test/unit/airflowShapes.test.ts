@@ -1,0 +1,45 @@
+// DAG files in shapes data teams write that the reader once read wrong without saying so: each
+// test names what was reported before the fix.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readAirflowFile } from '../../src/core/readers/airflow/airflowReader';
+import type { FileFacts } from '../../src/core/model';
+
+const src = (...lines: string[]) => lines.join('\n') + '\n';
+
+async function read(text: string, files: Record<string, string> = {}): Promise<FileFacts> {
+  return readAirflowFile('dags/etl.py', text, { dialect: 'postgres', readFile: async (p) => files[p] });
+}
+
+/** Each task's upstream task names (`dag.task`), by task name. */
+function taskGraph(facts: FileFacts): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const a of facts.assets) {
+    if (a.asset_type !== 'airflow_task') continue;
+    out[a.name] = a.upstream.map((u) => (u.kind === 'name' ? u.name.replace('task:', '') : JSON.stringify(u))).sort();
+  }
+  return out;
+}
+
+test('`dag = DAG(...)` then `with dag:` puts the tasks in that DAG, as does `with tg:` for a TaskGroup', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.operators.empty import EmptyOperator',
+      'from airflow.utils.task_group import TaskGroup',
+      'dag = DAG(dag_id="etl", schedule=None)',
+      'other = DAG(dag_id="other", schedule=None)',
+      'with dag:',
+      '    a = EmptyOperator(task_id="a")',
+      '    grp = TaskGroup("grp")',
+      '    with grp:',
+      '        g1 = EmptyOperator(task_id="g1")',
+      '    a >> grp',
+      'with other:',
+      '    o = EmptyOperator(task_id="o")',
+    ),
+  );
+  assert.deepEqual(facts.diagnostics, []);
+  // Before: neither DAG had a task (the `with` items were names, not DAG(...) calls).
+  assert.deepEqual(taskGraph(facts), { 'etl.a': [], 'etl.grp.g1': ['etl.a'], 'other.o': [] });
+});
