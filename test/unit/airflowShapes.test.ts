@@ -43,3 +43,18 @@ test('`dag = DAG(...)` then `with dag:` puts the tasks in that DAG, as does `wit
   // Before: neither DAG had a task (the `with` items were names, not DAG(...) calls).
   assert.deepEqual(taskGraph(facts), { 'etl.a': [], 'etl.grp.g1': ['etl.a'], 'other.o': [] });
 });
+
+test("a KubernetesPodOperator's `cmds` and `arguments` are one command line: `dbt` + `run --select orders` runs orders", async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator',
+      'with DAG("etl") as dag:',
+      '    k = KubernetesPodOperator(task_id="k", name="dbt", image="dbt:1", cmds=["dbt"], arguments=["run", "--select", "orders"])',
+      '    k2 = KubernetesPodOperator(task_id="k2", name="dbt", image="dbt:1", cmds=["/bin/bash", "-c"], arguments=["cd /dbt && dbt build -s customers"])',
+    ),
+  );
+  const runs = Object.fromEntries(facts.assets.filter((a) => a.asset_type === 'airflow_task').map((a) => [a.name, a.runs]));
+  // Before: `dbt` and `run --select orders` were read as two commands, neither a dbt run.
+  assert.deepEqual(runs, { 'etl.k': [{ kind: 'ref', name: 'orders' }], 'etl.k2': [{ kind: 'ref', name: 'customers' }] });
+});

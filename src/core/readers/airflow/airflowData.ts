@@ -82,7 +82,10 @@ export function dbtSelectors(task: TaskInfo, scopes: PyScopes): DbtSelection | u
   const commands: string[] = [];
   const bash = str(kw.get('bash_command'));
   if (bash) commands.push(bash);
-  for (const k of ['cmds', 'arguments', 'command']) if (kw.has(k)) commands.push(list(kw.get(k)).join(' '));
+  // A pod runs its `cmds` (the entrypoint) with its `arguments` appended: one command line, so
+  // `cmds=["dbt"], arguments=["run", "--select", "orders"]` is `dbt run --select orders`.
+  if (kw.has('cmds') || kw.has('arguments')) commands.push([...list(kw.get('cmds')), ...list(kw.get('arguments'))].join(' '));
+  if (kw.has('command')) commands.push(list(kw.get('command')).join(' '));
   const runs = commands.map(parseDbt).filter((s): s is DbtSelection => !!s);
   return runs.length ? { select: runs.flatMap((r) => r.select), exclude: runs.flatMap((r) => r.exclude) } : undefined;
 }
