@@ -58,3 +58,20 @@ test("a KubernetesPodOperator's `cmds` and `arguments` are one command line: `db
   // Before: `dbt` and `run --select orders` were read as two commands, neither a dbt run.
   assert.deepEqual(runs, { 'etl.k': [{ kind: 'ref', name: 'orders' }], 'etl.k2': [{ kind: 'ref', name: 'customers' }] });
 });
+
+test("a Spark application's deployed path (`/opt/airflow/jobs/x.py`) runs the workspace's jobs/x.py", async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator',
+      'JOBS = "/opt/airflow/jobs"',
+      'with DAG("etl") as dag:',
+      '    s = SparkSubmitOperator(task_id="s", application=f"{JOBS}/orders.py")',
+      '    s2 = SparkSubmitOperator(task_id="s2", application="/opt/spark/elsewhere.py")',
+    ),
+    { 'jobs/orders.py': 'from pyspark.sql import SparkSession\n' },
+  );
+  const runs = Object.fromEntries(facts.assets.filter((a) => a.asset_type === 'airflow_task').map((a) => [a.name, a.runs]));
+  // Before: the task ran a file asset "/opt/airflow/jobs/orders.py", not the Spark job in jobs/orders.py.
+  assert.deepEqual(runs, { 'etl.s': [{ kind: 'path', path: 'jobs/orders.py' }], 'etl.s2': [{ kind: 'path', path: '/opt/spark/elsewhere.py' }] });
+});

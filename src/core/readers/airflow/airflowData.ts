@@ -6,7 +6,7 @@ import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callArguments, callName, stringValue } from '../../python/pyValues';
 import type { Relation } from '../../model';
-import { normalizePath } from '../../io/paths';
+import { isUri, normalizePath } from '../../io/paths';
 import type { TaskInfo } from './airflowDags';
 import { pathValue } from './airflowSql';
 
@@ -153,6 +153,22 @@ export function sparkApplication(task: TaskInfo, scopes: PyScopes, dagDir: strin
   if (!/SparkSubmitOperator$/.test(task.operator)) return undefined;
   const v = pathValue(task.kwargs.get('application'), scopes, dagDir)?.value;
   return v ? normalizePath(v) : undefined;
+}
+
+/**
+ * A deployed path (`/opt/airflow/jobs/x.py`, `gs://bucket/jobs/x.py`) as the workspace file it was
+ * deployed from: the longest trailing part of it that is a file in the workspace, as template
+ * folders are matched (airflowSql.ts). Without one, the path as written: a file outside the
+ * workspace. A relative path is the workspace's already.
+ */
+export async function workspaceFile(path: string, readFile: (p: string) => Promise<string | undefined>): Promise<string> {
+  if (!path.startsWith('/') && !isUri(path)) return path;
+  const parts = path.replace(/^[a-z][a-z0-9+.-]*:\/*/i, '').split('/').filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    const candidate = parts.slice(i).join('/');
+    if ((await readFile(candidate)) !== undefined) return candidate;
+  }
+  return path;
 }
 
 /** The DAG an `ExternalTaskSensor` waits for. */
