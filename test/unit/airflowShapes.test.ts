@@ -75,3 +75,18 @@ test("a Spark application's deployed path (`/opt/airflow/jobs/x.py`) runs the wo
   // Before: the task ran a file asset "/opt/airflow/jobs/orders.py", not the Spark job in jobs/orders.py.
   assert.deepEqual(runs, { 'etl.s': [{ kind: 'path', path: 'jobs/orders.py' }], 'etl.s2': [{ kind: 'path', path: '/opt/spark/elsewhere.py' }] });
 });
+
+test('`XComArg(op)` among an operator\'s arguments makes op upstream of it, as `op.output` does', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.operators.python import PythonOperator',
+      'from airflow.models.xcom_arg import XComArg',
+      'with DAG("etl") as dag:',
+      '    p = PythonOperator(task_id="p", python_callable=print)',
+      '    r = PythonOperator(task_id="r", python_callable=print, op_kwargs={"rows": XComArg(p)})',
+    ),
+  );
+  // Before: r had no upstream task.
+  assert.deepEqual(taskGraph(facts), { 'etl.p': [], 'etl.r': ['etl.p'] });
+});

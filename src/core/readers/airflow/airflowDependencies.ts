@@ -141,6 +141,8 @@ class Evaluator {
         return bound && bound.value !== node ? this.xcoms(bound.value, bound.scopes, depth + 1) : [];
       }
       case 'call': {
+        // `XComArg(op)`: the operator's result, as `op.output` is.
+        if (/(^|\.)XComArg$/.test(callName(node))) return this.eval(callArguments(node).positional[0], scopes, () => {}, depth + 1).flatMap((e) => ('task' in e ? [e.task] : []));
         return (this.found.taskByNode.get(node.id) ?? []).filter((t) => t.taskflow && (!t.scopes || samePass(t.scopes, scopes)));
       }
       case 'attribute':
