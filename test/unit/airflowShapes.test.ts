@@ -90,3 +90,18 @@ test('`XComArg(op)` among an operator\'s arguments makes op upstream of it, as `
   // Before: r had no upstream task.
   assert.deepEqual(taskGraph(facts), { 'etl.p': [], 'etl.r': ['etl.p'] });
 });
+
+test('`params` in the DAG\'s `default_args` fill `{{ params.x }}` in every task\'s SQL', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.providers.postgres.operators.postgres import PostgresOperator',
+      'DEFAULTS = {"owner": "data", "params": {"schema": "mart"}}',
+      'with DAG("etl", default_args=DEFAULTS) as dag:',
+      '    q = PostgresOperator(task_id="q", sql="select * from {{ params.schema }}.orders")',
+    ),
+  );
+  // Before: the table was read as "schema.orders", with a note that the schema is known only at run time.
+  assert.deepEqual(facts.diagnostics, []);
+  assert.deepEqual(facts.assets.find((a) => a.asset_type === 'dag')?.upstream, [{ kind: 'relation', relation: { schema: 'mart', name: 'orders' } }]);
+});

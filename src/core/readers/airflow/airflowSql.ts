@@ -268,10 +268,14 @@ function expression(tag: string, quoted: boolean, params: Map<string, string>, g
   return `'${DATE.slice(0, Math.max(0, len - 2))}'`.padStart(len, ' ');
 }
 
-/** The string entries of a task's `params`, over its DAG's. */
+/**
+ * The string entries of a task's `params`, over its DAG's `default_args={"params": …}` (which
+ * every task of the DAG takes as its own), over the DAG's `params`.
+ */
 export function paramsOf(task: TaskInfo, scopes: PyScopes): Map<string, string> {
   const out = new Map<string, string>();
-  for (const node of [task.dag.kwargs.get('params'), task.kwargs.get('params')]) {
+  const defaults = dictPath(task.dag.kwargs.get('default_args'), ['params'], scopes);
+  for (const node of [task.dag.kwargs.get('params'), defaults, task.kwargs.get('params')]) {
     const dict = dictPath(node, [], scopes);
     for (const pair of dict?.type === 'dictionary' ? dict.namedChildren : []) {
       if (pair?.type !== 'pair') continue;
