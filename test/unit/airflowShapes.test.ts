@@ -105,3 +105,22 @@ test('`params` in the DAG\'s `default_args` fill `{{ params.x }}` in every task\
   assert.deepEqual(facts.diagnostics, []);
   assert.deepEqual(facts.assets.find((a) => a.asset_type === 'dag')?.upstream, [{ kind: 'relation', relation: { schema: 'mart', name: 'orders' } }]);
 });
+
+test('`chain(*steps)` chains the items of the list `steps` names', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.operators.empty import EmptyOperator',
+      'from airflow.models.baseoperator import chain',
+      'with DAG("etl") as dag:',
+      '    a = EmptyOperator(task_id="a")',
+      '    b = EmptyOperator(task_id="b")',
+      '    c = EmptyOperator(task_id="c")',
+      '    d = EmptyOperator(task_id="d")',
+      '    steps = [a, [b, c], d]',
+      '    chain(*steps)',
+    ),
+  );
+  // Before: no edge at all (the one splat argument was read as a single step).
+  assert.deepEqual(taskGraph(facts), { 'etl.a': [], 'etl.b': ['etl.a'], 'etl.c': ['etl.a'], 'etl.d': ['etl.b', 'etl.c'] });
+});

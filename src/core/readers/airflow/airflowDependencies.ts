@@ -36,7 +36,7 @@ export function taskDependencies(root: PyNode, found: DagDiscovery, scopes: PySc
         if (name.endsWith('set_downstream')) link(self, others);
         else link(others, self);
       } else if (kind === 'chain') {
-        const items = callArguments(n).positional.map((a) => ({ node: a, ends: ends(a) }));
+        const items = spread(callArguments(n).positional, pass).map((a) => ({ node: a, ends: ends(a) }));
         for (let i = 1; i < items.length; i++) {
           const [a, b] = [items[i - 1], items[i]];
           // chain() pairs two lists of the same length element by element.
@@ -44,7 +44,7 @@ export function taskDependencies(root: PyNode, found: DagDiscovery, scopes: PySc
           else link(a.ends, b.ends);
         }
       } else if (kind === 'linear') {
-        const items = callArguments(n).positional.map((a) => ends(a));
+        const items = spread(callArguments(n).positional, pass).map((a) => ends(a));
         for (let i = 1; i < items.length; i++) link(items[i - 1], items[i]);
       } else {
         const { positional, keywords } = callArguments(n);
@@ -70,6 +70,20 @@ export function taskDependencies(root: PyNode, found: DagDiscovery, scopes: PySc
  */
 function passesOf(node: PyNode, scopes: PyScopes): PyScopes[] {
   return loopPasses(node, scopes) ?? [scopes];
+}
+
+/**
+ * `chain(*steps)`: the items of the list `steps` names are the arguments, each one step of the
+ * chain (a list among them a fan-out step). A splat of anything not written in the code is left
+ * as one argument, whose tasks are then all one step.
+ */
+function spread(args: PyNode[], scopes: PyScopes): PyNode[] {
+  return args.flatMap((a) => {
+    if (a.type !== 'list_splat') return [a];
+    let inner: PyNode | undefined = a.namedChildren[0] ?? undefined;
+    for (let i = 0; inner?.type === 'identifier' && i < 4; i++) inner = scopes.lookup(inner.text, inner);
+    return inner && isList(inner) ? inner.namedChildren.filter((c): c is PyNode => !!c && c.type !== 'comment') : [a.namedChildren[0] ?? a];
+  });
 }
 
 type Link = (a: Endpoint[], b: Endpoint[]) => void;
