@@ -124,3 +124,37 @@ test('`chain(*steps)` chains the items of the list `steps` names', async () => {
   // Before: no edge at all (the one splat argument was read as a single step).
   assert.deepEqual(taskGraph(facts), { 'etl.a': [], 'etl.b': ['etl.a'], 'etl.c': ['etl.a'], 'etl.d': ['etl.b', 'etl.c'] });
 });
+
+test('an Airflow 3 `@asset` function is a DAG of one task that updates the asset; `schedule=` and parameters naming other assets are read', async () => {
+  const facts = await read(
+    src(
+      'from airflow.sdk import Asset, asset, dag, task',
+      '@asset(schedule="@daily", uri="s3://bucket/raw_orders.parquet")',
+      'def raw_orders():',
+      '    pass',
+      '@asset(schedule=raw_orders)',
+      'def clean_orders(self, context, raw_orders):',
+      '    pass',
+      '@dag(schedule=[clean_orders])',
+      'def report():',
+      '    @task',
+      '    def build():',
+      '        pass',
+      '    build()',
+      'report()',
+    ),
+  );
+  assert.deepEqual(facts.diagnostics, []);
+  const byId = Object.fromEntries(facts.assets.map((a) => [a.id, a.upstream]));
+  // Before: no DAG, task or asset for the @asset functions, and `schedule=[clean_orders]` read nothing.
+  assert.deepEqual(byId, {
+    'dag:raw_orders': [],
+    'task:raw_orders.raw_orders': [],
+    'file:s3://bucket/raw_orders.parquet': [{ kind: 'name', name: 'dag:raw_orders' }],
+    'dag:clean_orders': [{ kind: 'path', path: 's3://bucket/raw_orders.parquet' }],
+    'task:clean_orders.clean_orders': [],
+    'file:clean_orders': [{ kind: 'name', name: 'dag:clean_orders' }],
+    'dag:report': [{ kind: 'path', path: 'clean_orders' }],
+    'task:report.build': [],
+  });
+});

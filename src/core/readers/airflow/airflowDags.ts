@@ -7,7 +7,7 @@
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callArguments, callName, stringValue } from '../../python/pyValues';
-import { chainOf, withAlias, withCalls, withStatementOf } from './airflowSyntax';
+import { assetParams, chainOf, withAlias, withCalls, withStatementOf } from './airflowSyntax';
 import { loopPasses, samePass } from '../../python/pyLoops';
 
 export interface DagInfo {
@@ -19,6 +19,14 @@ export interface DagInfo {
   tasks: TaskInfo[];
   /** A DAG made in a loop (a DAG factory): the scopes of its pass. */
   scopes?: PyScopes;
+  /** An Airflow 3 `@asset` function's DAG: the asset its one task updates, and the assets its parameters name. */
+  asset?: { produces: AssetRef; reads: AssetRef[] };
+}
+
+/** An asset as an `@asset` function defines it: its URI (its name when it has none). */
+export interface AssetRef {
+  uri: string;
+  at: PyNode;
 }
 
 export interface GroupInfo {
@@ -76,6 +84,7 @@ const DAG_CALL = /(^|\.)(DAG|DbtDag)$/;
 const DAG_DECORATOR = /^(airflow\.(decorators|sdk)\.)?dag$/;
 const TASK_DECORATOR = /^(airflow\.(decorators|sdk)\.)?task(\.\w+)?$/;
 const GROUP_DECORATOR = /^(airflow\.(decorators|sdk)\.)?task_group$/;
+const ASSET_DECORATOR = /^(airflow\.sdk\.)?asset$/;
 
 /** Everything the file declares, with lookups from syntax nodes to DAGs, groups and tasks. */
 export class DagDiscovery {
@@ -89,6 +98,8 @@ export class DagDiscovery {
   readonly groupAliases = new Map<string, PyNode>();
   /** DAG, group and task ids known only when the code runs (`f"load_{table}"` in a loop): not read. */
   readonly unknownIds: { at: PyNode; kind: 'dag' | 'group' | 'task' | 'call' }[] = [];
+  /** `@asset` functions by name: other DAGs schedule on them and take them as inlets by that name. */
+  readonly assetFns = new Map<string, AssetRef>();
   /** The DAG(...) calls with such ids, and the names bound to them: their tasks belong to no DAG read. */
   private readonly unknownDagCalls = new Set<number>();
   private readonly unknownDagVars = new Set<string>();
@@ -107,6 +118,7 @@ export class DagDiscovery {
   constructor(root: PyNode, private readonly scopes: PyScopes) {
     this.calls = root.descendantsOfType('call').filter((n): n is PyNode => !!n && n.parent?.type !== 'decorator');
     for (const d of root.descendantsOfType('decorated_definition')) if (d) this.decorated(d);
+    for (const dag of this.dags) if (dag.asset) dag.asset.reads = assetParams(dag.asset.produces.at, this.assetFns);
     for (const c of this.calls) if (DAG_CALL.test(callName(c))) this.dagCall(c);
     const consumed = new Set<number>();
     for (const c of this.calls) if (!consumed.has(c.id)) this.taskCall(c, consumed);
@@ -137,6 +149,8 @@ export class DagDiscovery {
         const label = this.str(args.keywords.get('task_id')) ?? fnName;
         this.taskflow.set(fnName, { def, label, operator: `@${name.replace(/^airflow\.(decorators|sdk)\./, '')}`, decorator: call, prefix: true });
         this.taskflowDefs.add(def.id);
+      } else if (ASSET_DECORATOR.test(name)) {
+        this.assetFunction(def, fnName, dec, call, args.keywords);
       } else if (GROUP_DECORATOR.test(name)) {
         const label = this.str(args.keywords.get('group_id') ?? args.positional[0]) ?? fnName;
         const fn = { def, label, operator: '@task_group', decorator: call, prefix: args.keywords.get('prefix_group_id')?.text !== 'False' };
@@ -144,6 +158,20 @@ export class DagDiscovery {
         this.groupFnByDef.set(def.id, fn);
       }
     }
+  }
+
+  /**
+   * Airflow 3's `@asset` function is a DAG named for the function with one task of that name,
+   * which updates the asset (`uri=`, else the asset's name). Its body runs as a TaskFlow task's.
+   */
+  private assetFunction(def: PyNode, fnName: string, dec: PyNode, call: PyNode | undefined, kwargs: Map<string, PyNode>): void {
+    const name = this.str(kwargs.get('name')) ?? fnName;
+    const produces = { uri: this.str(kwargs.get('uri')) ?? name, at: def };
+    this.assetFns.set(fnName, produces);
+    const dag: DagInfo = { dagId: fnName, node: dec, kwargs, cosmos: false, tasks: [], asset: { produces, reads: [] } };
+    this.dags.push(dag);
+    this.taskflowDefs.add(def.id);
+    this.addTask({ dag, taskId: fnName, node: dec, at: def, operator: '@asset', calls: call ? [call] : [], kwargs: new Map(), taskflow: true, mapped: false });
   }
 
   private dagCall(c: PyNode): void {

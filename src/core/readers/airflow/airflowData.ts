@@ -18,21 +18,28 @@ export interface DatasetRef {
 const DATASET_CALL = /(^|\.)(Dataset|Asset)$/;
 const DATASET_GROUP = /(^|\.)(DatasetAll|DatasetAny|AssetAll|AssetAny|DatasetOrTimeSchedule|AssetOrTimeSchedule)$/;
 
-/** The Datasets an expression names: `Dataset("uri")`, lists, `a | b`, `DatasetAny(...)`, variables. */
-export function datasetUris(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): DatasetRef[] {
+const NO_ASSETS = new Map<string, DatasetRef>();
+
+/**
+ * The Datasets an expression names: `Dataset("uri")`, lists, `a | b`, `DatasetAny(...)`, variables,
+ * and the names of the file's `@asset` functions (`assets`), which stand for the assets they define.
+ */
+export function datasetUris(node: PyNode | null | undefined, scopes: PyScopes, assets: ReadonlyMap<string, DatasetRef> = NO_ASSETS, depth = 0): DatasetRef[] {
   if (!node || depth > 10) return [];
+  const inner = (c: PyNode | null | undefined) => datasetUris(c, scopes, assets, depth + 1);
   switch (node.type) {
     case 'identifier': {
       const bound = scopes.lookup(node.text, node);
-      return bound && bound !== node ? datasetUris(bound, scopes, depth + 1) : [];
+      if (!bound) return assets.has(node.text) ? [assets.get(node.text)!] : [];
+      return bound !== node ? inner(bound) : [];
     }
     case 'list':
     case 'tuple':
     case 'set':
     case 'parenthesized_expression':
-      return node.namedChildren.flatMap((c) => datasetUris(c, scopes, depth + 1));
+      return node.namedChildren.flatMap(inner);
     case 'binary_operator':
-      return [...datasetUris(node.childForFieldName('left'), scopes, depth + 1), ...datasetUris(node.childForFieldName('right'), scopes, depth + 1)];
+      return [...inner(node.childForFieldName('left')), ...inner(node.childForFieldName('right'))];
     case 'call': {
       const name = callName(node);
       const { positional, keywords } = callArguments(node);
@@ -40,7 +47,7 @@ export function datasetUris(node: PyNode | null | undefined, scopes: PyScopes, d
         const uri = stringValue(keywords.get('uri') ?? keywords.get('name') ?? positional[0], scopes)?.value;
         return uri ? [{ uri, at: node }] : [];
       }
-      if (DATASET_GROUP.test(name)) return [...positional, ...(['datasets', 'assets'].map((k) => keywords.get(k)).filter((n): n is PyNode => !!n))].flatMap((c) => datasetUris(c, scopes, depth + 1));
+      if (DATASET_GROUP.test(name)) return [...positional, ...(['datasets', 'assets'].map((k) => keywords.get(k)).filter((n): n is PyNode => !!n))].flatMap(inner);
       return [];
     }
     default:

@@ -77,7 +77,7 @@ export async function readAirflowFile(path: string, text: string, opts: AirflowR
     for (const dag of found.dags) {
       if (seen.has(dag.dagId)) continue;
       seen.add(dag.dagId);
-      await readDag(dag, deps, { path, text, scopes, opts, out });
+      await readDag(dag, deps, { path, text, scopes, opts, out, assets: found.assetFns });
     }
   } catch (e) {
     // A reader never throws: an unexpected shape costs this file's lineage, not the index.
@@ -92,6 +92,8 @@ interface ReadContext {
   scopes: PyScopes;
   opts: AirflowReadOptions;
   out: FileFacts;
+  /** The file's `@asset` functions by name (see datasetUris). */
+  assets: ReadonlyMap<string, DatasetRef>;
 }
 
 async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadContext): Promise<void> {
@@ -118,8 +120,11 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
 
   // schedule=[Dataset(...)]: the DAG runs when those are updated, so they are upstream of it.
   const scheduleNode = dag.kwargs.get('schedule') ?? dag.kwargs.get('schedule_interval') ?? dag.kwargs.get('schedule_on') ?? dag.kwargs.get('timetable');
-  const scheduled = datasetUris(scheduleNode, scopes);
+  const scheduled = datasetUris(scheduleNode, scopes, rc.assets);
   for (const d of scheduled) addUp(datasetUpstream(d));
+  // An `@asset` function's DAG reads the assets its parameters name and updates its own.
+  for (const d of dag.asset?.reads ?? []) addUp(datasetUpstream(d));
+  if (dag.asset) outlets.push(dag.asset.produces);
 
   // A Cosmos DbtDag is its dbt project's run: the models it selects are downstream of the DAG.
   const dagRuns: DbtSelection = { select: [], exclude: [] };
@@ -188,8 +193,8 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
     if (other && other !== dag.dagId) addUp({ kind: 'name', name: `dag:${other}` });
     const triggered = triggeredDag(task, ts);
     if (triggered) triggers.push(triggered);
-    for (const d of datasetUris(task.kwargs.get('inlets'), ts)) addUp(datasetUpstream(d));
-    outlets.push(...datasetUris(task.kwargs.get('outlets'), ts));
+    for (const d of datasetUris(task.kwargs.get('inlets'), ts, rc.assets)) addUp(datasetUpstream(d));
+    outlets.push(...datasetUris(task.kwargs.get('outlets'), ts, rc.assets));
   }
 
   if (scheduleNode) meta.schedule = scheduleValue(scheduleNode, scheduled, scopes);

@@ -1,5 +1,5 @@
 // Syntax shapes Airflow code is written in: operator chains (`Op.partial(...).expand(...)`,
-// `fn.override(...)(...)`) and `with X(...) as name` statements.
+// `fn.override(...)(...)`), `with X(...) as name` statements and `@asset` functions' parameters.
 import type { PyNode } from '../../python/pythonParser';
 import { callName } from '../../python/pyValues';
 
@@ -64,4 +64,14 @@ export function withAlias(call: PyNode): string | undefined {
   const target = call.parent.childForFieldName('alias') ?? call.parent.namedChildren[1];
   const id = target?.type === 'identifier' ? target : target?.namedChildren[0];
   return id?.type === 'identifier' ? id.text : undefined;
+}
+
+/** The assets an `@asset` function's parameters name (`def clean(self, context, raw_orders)`): its inlets. */
+export function assetParams<T>(def: PyNode, assets: Map<string, T>): T[] {
+  const params = def.childForFieldName('parameters')?.namedChildren ?? [];
+  return params.flatMap((p) => {
+    const id = p?.type === 'identifier' ? p : p?.childForFieldName('name') ?? p?.namedChildren[0];
+    const a = id?.type === 'identifier' ? assets.get(id.text) : undefined;
+    return a ? [a] : [];
+  });
 }
