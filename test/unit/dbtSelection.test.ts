@@ -111,3 +111,27 @@ test('--exclude (and Cosmos exclude=) drops the models it selects, by name, tag 
   assert.deepEqual(await modelsRunBy(files, 'task:dbt_filtered.by_path'), ['customers']);
   assert.deepEqual(await modelsRunBy(files, 'task:dbt_filtered.staging'), ['stg_orders']);
 });
+
+test('a dbt run or build with no selector runs every model (less what --exclude drops); so does a Cosmos DbtDag that selects nothing', async () => {
+  const dags = lines(
+    'from airflow import DAG',
+    'from airflow.operators.bash import BashOperator',
+    'from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator',
+    'from cosmos import DbtDag, ProjectConfig',
+    'with DAG("dbt_all", schedule=None) as dag:',
+    '    BashOperator(task_id="run_all", bash_command="cd /opt/dbt && dbt deps && dbt run --target prod")',
+    '    BashOperator(task_id="build_most", bash_command="dbt build --exclude tag:finance")',
+    '    KubernetesPodOperator(task_id="pod", name="dbt", image="dbt", cmds=["dbt"], arguments=["run"])',
+    '    BashOperator(task_id="seeds", bash_command="dbt seed")',
+    'everything = DbtDag(dag_id="everything", project_config=ProjectConfig("/usr/local/airflow/dags/dbt/jaffle"), schedule="@daily")',
+  );
+  const files = { ...DBT, 'dags/dbt_all.py': dags };
+  const all = ['customers', 'hourly_kpis', 'legacy_revenue', 'revenue', 'stg_orders', 'stg_payments'];
+  // Before, each of these ran no model at all, without a word.
+  assert.deepEqual(await modelsRunBy(files, 'task:dbt_all.run_all'), all);
+  assert.deepEqual(await modelsRunBy(files, 'task:dbt_all.build_most'), ['customers', 'hourly_kpis', 'stg_orders', 'stg_payments']);
+  assert.deepEqual(await modelsRunBy(files, 'task:dbt_all.pod'), all);
+  assert.deepEqual(await modelsRunBy(files, 'dag:everything'), all);
+  // dbt seed loads seeds, not models.
+  assert.deepEqual(await modelsRunBy(files, 'task:dbt_all.seeds'), []);
+});

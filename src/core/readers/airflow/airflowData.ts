@@ -110,10 +110,14 @@ export function cosmosSelectors(kw: Map<string, PyNode>, scopes: PyScopes): DbtS
     const v = stringValue(n, scopes)?.value;
     return v ? [v] : [];
   };
-  return { select: items(arg('select')), exclude: items(arg('exclude')) };
+  // Cosmos renders the whole project when nothing is selected.
+  const select = items(arg('select'));
+  return { select: select.length || arg('select') ? select : [EVERY_MODEL], exclude: items(arg('exclude')) };
 }
 
 const DBT_RUNS = new Set(['run', 'build', 'seed', 'snapshot']);
+/** The selector for a run that selects nothing and so runs every model (dbt's own `fqn:*`). */
+export const EVERY_MODEL = 'fqn:*';
 const SELECT_FLAGS = new Set(['--select', '-s', '--models', '-m', '--model']);
 const EXCLUDE_FLAGS = new Set(['--exclude']);
 
@@ -134,6 +138,7 @@ export function parseDbt(cmd: string): DbtSelection | undefined {
     const sub = tokens.slice(at + 1).find((t) => !t.startsWith('-'));
     if (!sub || !DBT_RUNS.has(sub)) continue;
     runs = true;
+    const before = selectors.length;
     let into: string[] | undefined;
     for (const t of tokens.slice(at + 1)) {
       const eq = /^(--select|--models|--model|--exclude)=(.*)$/.exec(t);
@@ -145,6 +150,8 @@ export function parseDbt(cmd: string): DbtSelection | undefined {
       else if (t.startsWith('-')) into = undefined;
       else if (into) into.push(...t.split(/\s+/).filter(Boolean));
     }
+    // `dbt run` or `dbt build` with no selector runs every model of the project (dbtSelection.ts).
+    if (selectors.length === before && (sub === 'run' || sub === 'build')) selectors.push(EVERY_MODEL);
   }
   return runs ? { select: selectors, exclude: excluded } : undefined;
 }

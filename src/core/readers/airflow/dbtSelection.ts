@@ -74,6 +74,7 @@ function criterion(part: string): ((m: ModelEntry) => boolean) | undefined {
   const method = colon > 0 ? part.slice(0, colon) : undefined;
   const value = colon > 0 ? part.slice(colon + 1) : part;
   if (method === 'tag') return (m) => m.tags.includes(value);
+  if (part === '*' || (method === 'fqn' && value === '*')) return () => true;
   // dbt reads a method-less selector with a slash or a .sql ending as a path.
   if (method === 'path' || (method === undefined && (value.includes('/') || value.endsWith('.sql')))) {
     const p = value.replace(/^\.\//, '').replace(/\/+$/, '');
