@@ -209,3 +209,19 @@ test('a @task_group function called in a loop or twice: its first call is read a
     ['12:9 runtime-value', '13:5 runtime-value'],
   );
 });
+
+test('.expand_kwargs over a list of keyword dicts written in the code: each mapped instance SQL is read; over a task result, a note', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator',
+      'QUERIES = [{"sql": "select * from raw.x"}, {"sql": "select * from raw.y", "parameters": {}}]',
+      'with DAG(dag_id="etl", schedule=None) as dag:',
+      '    SQLExecuteQueryOperator.partial(task_id="q", conn_id="c").expand_kwargs(QUERIES)',
+      '    SQLExecuteQueryOperator.partial(task_id="r", conn_id="c").expand_kwargs(make_queries.output)',
+    ),
+  );
+  // Before: no SQL and no diagnostic for either.
+  assert.deepEqual(facts.queries.map((q) => q.sql), ['select * from raw.x', 'select * from raw.y']);
+  assert.deepEqual(facts.diagnostics.map((d) => `${d.line} ${d.code}`), ['6 runtime-value']);
+});

@@ -65,12 +65,14 @@ export async function taskSql(task: TaskInfo, ctx: SqlContext): Promise<{ sql: T
   if (sqlArg) nodes.push(...(sqlArg.type === 'list' || sqlArg.type === 'tuple' ? sqlArg.namedChildren.filter((n): n is PyNode => !!n) : [sqlArg]));
   const query = task.taskflow ? undefined : dictPath(task.kwargs.get('configuration'), ['query', 'query'], ctx.scopes);
   if (query) nodes.push(query);
+  const mapped = expandKwargsSql(task, ctx.scopes);
+  nodes.push(...mapped.sql);
   const taskDialect = dialectOf(task, ctx);
   const params = paramsOf(task, ctx.scopes);
   const out: TaskSql[] = [];
   const missing: { file: string; at: PyNode }[] = [];
   /** SQL arguments whose text is known only when the task runs (built by a call, a parameter). */
-  const unknown: PyNode[] = [];
+  const unknown: PyNode[] = [...mapped.unknown];
   for (const node of nodes) {
     const dialect = hookDialects.get(node.id) ?? taskDialect;
     const v = pathValue(node, ctx.scopes, posix.dirname(ctx.path));
@@ -101,6 +103,32 @@ function dialectOf(task: TaskInfo, ctx: SqlContext): string {
 }
 
 /** `{"query": {"query": "..."}}` (or a variable bound to it): the value at the key path. */
+/**
+ * `.partial(...).expand_kwargs([{"sql": "…"}, …])`: each mapped instance's SQL, when the list of
+ * keyword dicts is written in the code; otherwise (an upstream task's result, say) the argument
+ * is known only when the DAG runs.
+ */
+function expandKwargsSql(task: TaskInfo, scopes: PyScopes): { sql: PyNode[]; unknown: PyNode[] } {
+  const out = { sql: [] as PyNode[], unknown: [] as PyNode[] };
+  for (const call of task.taskflow ? [] : task.calls) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'expand_kwargs') continue;
+    const arg = callArguments(call).positional[0];
+    let list: PyNode | undefined = arg;
+    for (let i = 0; list?.type === 'identifier' && i < 8; i++) list = scopes.lookup(list.text, list);
+    if (list?.type !== 'list' && list?.type !== 'tuple') {
+      if (arg) out.unknown.push(arg);
+      continue;
+    }
+    for (const item of list.namedChildren) {
+      const sql = item ? (dictPath(item, ['sql'], scopes) ?? dictPath(item, ['bql'], scopes)) : undefined;
+      if (sql) out.sql.push(sql);
+      else if (item && item.type !== 'comment') out.unknown.push(item);
+    }
+  }
+  return out;
+}
+
 export function dictPath(node: PyNode | undefined, keys: string[], scopes: PyScopes, depth = 0): PyNode | undefined {
   if (!node || depth > 8) return undefined;
   if (node.type === 'identifier') return dictPath(scopes.lookup(node.text, node), keys, scopes, depth + 1);
