@@ -225,3 +225,26 @@ test('.expand_kwargs over a list of keyword dicts written in the code: each mapp
   assert.deepEqual(facts.queries.map((q) => q.sql), ['select * from raw.x', 'select * from raw.y']);
   assert.deepEqual(facts.diagnostics.map((d) => `${d.line} ${d.code}`), ['6 runtime-value']);
 });
+
+test('managed Spark: the job a Dataproc, EMR, EMR Serverless or Databricks task submits is what it runs', async () => {
+  const text = src(
+    'from airflow import DAG',
+    'from airflow.providers.google.cloud.operators.dataproc import DataprocSubmitJobOperator',
+    'from airflow.providers.amazon.aws.operators.emr import EmrAddStepsOperator, EmrServerlessStartJobOperator',
+    'from airflow.providers.databricks.operators.databricks import DatabricksSubmitRunOperator',
+    'STEPS = [',
+    '    {"Name": "setup", "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["state-pusher-script"]}},',
+    '    {"Name": "z", "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["spark-submit", "--deploy-mode", "cluster", "s3://b/jobs/z.py", "--date", "x"]}},',
+    ']',
+    'with DAG(dag_id="etl", schedule=None) as dag:',
+    '    DataprocSubmitJobOperator(task_id="y", job={"reference": {}, "pyspark_job": {"main_python_file_uri": "gs://b/jobs/y.py"}})',
+    '    EmrAddStepsOperator(task_id="z", job_flow_id="j", steps=STEPS)',
+    '    EmrServerlessStartJobOperator(task_id="s", application_id="a", job_driver={"sparkSubmit": {"entryPoint": "s3://b/jobs/s.py"}})',
+    '    DatabricksSubmitRunOperator(task_id="d", spark_python_task={"python_file": "dbfs:/jobs/d.py"})',
+  );
+  const jobs = new Set(['jobs/y.py', 'jobs/z.py', 'jobs/s.py', 'jobs/d.py']);
+  const facts = await readAirflowFile('dags/etl.py', text, { dialect: 'postgres', readFile: async (p) => (jobs.has(p) ? 'print()' : undefined) });
+  const runs = (id: string) => facts.assets.find((a) => a.name === `etl.${id}`)?.runs?.map((r) => (r.kind === 'path' ? r.path : JSON.stringify(r)));
+  // Before: none of these ran anything, without a word.
+  assert.deepEqual(['y', 'z', 's', 'd'].map(runs), [['jobs/y.py'], ['jobs/z.py'], ['jobs/s.py'], ['jobs/d.py']]);
+});

@@ -8,7 +8,7 @@ import { callArguments, callName, stringValue } from '../../python/pyValues';
 import type { Relation } from '../../model';
 import { isUri, normalizePath } from '../../io/paths';
 import type { TaskInfo } from './airflowDags';
-import { pathValue } from './airflowSql';
+import { dictPath, pathValue } from './airflowSql';
 
 export interface DatasetRef {
   uri: string;
@@ -162,11 +162,36 @@ export function selectorModel(selector: string): string | undefined {
   return /^[A-Za-z_]\w*$/.test(name) ? name : undefined;
 }
 
-/** `SparkSubmitOperator(application=...)`: the application path, normalised. */
-export function sparkApplication(task: TaskInfo, scopes: PyScopes, dagDir: string): string | undefined {
-  if (!/SparkSubmitOperator$/.test(task.operator)) return undefined;
-  const v = pathValue(task.kwargs.get('application'), scopes, dagDir)?.value;
-  return v ? normalizePath(v) : undefined;
+/** The Spark applications a task submits (`SparkSubmitOperator(application=...)` and managed Spark), normalised. */
+export function sparkApplications(task: TaskInfo, scopes: PyScopes, dagDir: string): string[] {
+  const path = (n: PyNode | undefined) => {
+    const v = n && pathValue(n, scopes, dagDir)?.value;
+    return v ? [normalizePath(v)] : [];
+  };
+  const kw = (name: string) => task.kwargs.get(name);
+  const op = task.operator;
+  if (/SparkSubmitOperator$/.test(op)) return path(kw('application'));
+  // Managed Spark: Dataproc jobs and batches, EMR Serverless, Databricks runs name the main file.
+  if (/^Dataproc\w*Operator$/.test(op)) {
+    return path(dictPath(kw('job'), ['pyspark_job', 'main_python_file_uri'], scopes) ?? dictPath(kw('batch'), ['pyspark_batch', 'main_python_file_uri'], scopes) ?? kw('main'));
+  }
+  if (/^EmrServerless\w*Operator$/.test(op)) return path(dictPath(kw('job_driver'), ['sparkSubmit', 'entryPoint'], scopes));
+  if (/^Databricks\w*Operator$/.test(op)) return path(dictPath(kw('spark_python_task'), ['python_file'], scopes));
+  // EMR steps: `spark-submit … s3://…/job.py …` in each step's HadoopJarStep Args.
+  if (/^EmrAddStepsOperator$|^EmrCreateJobFlowOperator$/.test(op)) {
+    let steps = kw('steps') ?? dictPath(kw('job_flow_overrides'), ['Steps'], scopes);
+    for (let i = 0; steps?.type === 'identifier' && i < 8; i++) steps = scopes.lookup(steps.text, steps);
+    const out: string[] = [];
+    for (const step of steps?.type === 'list' || steps?.type === 'tuple' ? steps.namedChildren : []) {
+      const args = step ? dictPath(step, ['HadoopJarStep', 'Args'], scopes) : undefined;
+      const items = args?.type === 'list' || args?.type === 'tuple' ? args.namedChildren.map((a) => (a ? stringValue(a, scopes)?.value : undefined)) : [];
+      if (!items.includes('spark-submit')) continue;
+      const main = items.slice(items.indexOf('spark-submit') + 1).find((a) => a !== undefined && /\.py$/.test(a));
+      if (main) out.push(normalizePath(main));
+    }
+    return out;
+  }
+  return [];
 }
 
 /**

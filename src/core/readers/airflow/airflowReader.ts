@@ -16,7 +16,7 @@ import type { DagInfo, TaskInfo } from './airflowDags';
 import { DagDiscovery } from './airflowDags';
 import { taskDependencies } from './airflowDependencies';
 import { pathValue, searchpathOf, taskSql } from './airflowSql';
-import { cosmosSelectors, datasetTarget, datasetUris, dbtSelectors, externalDag, selectorModel, sparkApplication, triggeredDag, workspaceFile } from './airflowData';
+import { cosmosSelectors, datasetTarget, datasetUris, dbtSelectors, externalDag, selectorModel, sparkApplications, triggeredDag, workspaceFile } from './airflowData';
 import type { DatasetRef, DbtSelection } from './airflowData';
 import { runtimeValue } from '../runtimeValues';
 
@@ -182,9 +182,8 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
       const named = runRefs(sel);
       if (named.length) taskFact.runs = named;
     }
-    const deployed = sparkApplication(task, ts, dagDir);
-    const app = deployed && (await workspaceFile(deployed, rc.opts.readFile));
-    if (app) {
+    for (const deployed of sparkApplications(task, ts, dagDir)) {
+      const app = await workspaceFile(deployed, rc.opts.readFile);
       runs.push({ kind: 'spark', path: app });
       // The path resolves to the Spark job that file defines (or to the file, when it is no job).
       (taskFact.runs ??= []).push({ kind: 'path', path: app });
