@@ -248,3 +248,17 @@ test('managed Spark: the job a Dataproc, EMR, EMR Serverless or Databricks task 
   // Before: none of these ran anything, without a word.
   assert.deepEqual(['y', 'z', 's', 'd'].map(runs), [['jobs/y.py'], ['jobs/z.py'], ['jobs/s.py'], ['jobs/d.py']]);
 });
+
+test('a dag_id taken from the file name: os.path.basename(__file__).replace(".py", ""), Path(__file__).stem', async () => {
+  const dag = (id: string) => src('import os', 'from pathlib import Path', 'from airflow import DAG', 'from airflow.operators.empty import EmptyOperator', `with DAG(dag_id=${id}, schedule=None) as dag:`, '    EmptyOperator(task_id="t")');
+  const ids = async (id: string) => {
+    const facts = await readAirflowFile('dags/team/orders_daily.py', dag(id), { dialect: 'postgres', readFile: async () => undefined });
+    return [facts.assets.filter((a) => a.asset_type === 'dag').map((a) => a.name), facts.diagnostics.map((d) => d.code)];
+  };
+  // Before: each was known only at run time (a note, and no DAG).
+  assert.deepEqual(await ids('os.path.basename(__file__).replace(".py", "")'), [['orders_daily'], []]);
+  assert.deepEqual(await ids('Path(__file__).stem'), [['orders_daily'], []]);
+  assert.deepEqual(await ids('f"{Path(__file__).stem}_v2"'), [['orders_daily_v2'], []]);
+  // Where the file is deployed is not known: __file__ itself stays unknown.
+  assert.deepEqual(await ids('__file__'), [[], ['runtime-value']]);
+});

@@ -22,7 +22,8 @@ export class PyScopes {
   /** For one pass of a loop (see withLoopValue): the loop variable's value in its body. */
   private loop?: { body: PyNode; name: string; value: PyNode };
 
-  constructor(root: PyNode) {
+  /** `file` is the workspace-relative path of the file, for `os.path.basename(__file__)` and the like. */
+  constructor(root: PyNode, readonly file?: string) {
     this.collect(root);
   }
 
@@ -174,7 +175,9 @@ export function stringValue(node: PyNode | null | undefined, scopes: PyScopes, d
       return join([stringValue(left, scopes, depth + 1), stringValue(node.childForFieldName('right'), scopes, depth + 1)]);
     }
     case 'call':
-      return pathJoin(node, scopes, depth) ?? formatCall(node, scopes, depth);
+      return pathJoin(node, scopes, depth) ?? formatCall(node, scopes, depth) ?? ownFileName(node, scopes) ?? replaceCall(node, scopes, depth);
+    case 'attribute':
+      return ownFileName(node, scopes);
     default:
       return undefined;
   }
@@ -193,6 +196,35 @@ function pathJoin(call: PyNode, scopes: PyScopes, depth: number): PyString | und
   const parts = args.map((a) => stringValue(a, scopes, depth + 1));
   const joined = join(parts.flatMap((p, i) => (i ? [{ value: '/', viaVariable: false }, p] : [p])));
   return joined ? { ...joined, value: joined.value.replace(/\/{2,}/g, '/') } : undefined;
+}
+
+// DAG files often take their dag_id from their own name: `os.path.basename(__file__)`,
+// `Path(__file__).stem` or `.name`. Only the name is known: where the file is deployed is not.
+function ownFileName(node: PyNode, scopes: PyScopes): PyString | undefined {
+  const name = scopes.file?.split('/').pop();
+  if (!name) return undefined;
+  const isFile = (n: PyNode | null | undefined) => n?.type === 'identifier' && n.text === '__file__';
+  if (node.type === 'call' && /^(os\.)?path\.basename$/.test(callName(node))) {
+    return isFile(callArguments(node).positional[0]) ? { value: name, viaVariable: true } : undefined;
+  }
+  if (node.type !== 'attribute') return undefined;
+  const obj = node.childForFieldName('object');
+  const attr = node.childForFieldName('attribute')?.text;
+  if (obj?.type !== 'call' || !/^(pathlib\.)?Path$/.test(callName(obj)) || !isFile(callArguments(obj).positional[0])) return undefined;
+  if (attr === 'name') return { value: name, viaVariable: true };
+  if (attr === 'stem') return { value: name.replace(/\.[^.]*$/, ''), viaVariable: true };
+  return undefined;
+}
+
+// `"….py".replace(".py", "")` on a known string, as Python does it (every occurrence).
+function replaceCall(call: PyNode, scopes: PyScopes, depth: number): PyString | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'replace') return undefined;
+  const { positional, keywords } = callArguments(call);
+  if (positional.length !== 2 || keywords.size) return undefined;
+  const parts = known([stringValue(fn.childForFieldName('object'), scopes, depth + 1), ...positional.map((a) => stringValue(a, scopes, depth + 1))]);
+  if (!parts || !parts.values[1]) return undefined; // replace('', x) inserts x between characters: not worth its own rule
+  return { value: parts.values[0].split(parts.values[1]).join(parts.values[2]), viaVariable: parts.viaVariable };
 }
 
 /** An argument of a format: a string, or a number written as one. */

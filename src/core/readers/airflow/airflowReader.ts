@@ -62,7 +62,7 @@ export async function readAirflowFile(path: string, text: string, opts: AirflowR
   }
   try {
     const root = tree.rootNode;
-    const scopes = new PyScopes(root);
+    const scopes = new PyScopes(root, path);
     const found = new DagDiscovery(root, scopes);
     if (!found.dags.length && !looksLikeDag(text)) return out;
     for (const e of syntaxErrors(tree)) {

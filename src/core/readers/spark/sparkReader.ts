@@ -40,7 +40,7 @@ export async function readSparkFile(path: string, text: string, opts: SparkReadO
       return out;
     }
     const errors = syntaxErrors(tree);
-    const scopes = new PyScopes(tree.rootNode);
+    const scopes = new PyScopes(tree.rootNode, path);
     const sqlFiles = await findSqlFiles(tree.rootNode, scopes, path, opts.readFile);
     const sink = new RefSink();
     const ev = new SparkEvaluator(path, scopes, sink, sqlFiles);
