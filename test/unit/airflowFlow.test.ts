@@ -262,3 +262,36 @@ test('a dag_id taken from the file name: os.path.basename(__file__).replace(".py
   // Where the file is deployed is not known: __file__ itself stays unknown.
   assert.deepEqual(await ids('__file__'), [[], ['runtime-value']]);
 });
+
+test('operators built by helper functions: a task per call, in the DAG around the call or the one passed, with the call arguments', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.operators.empty import EmptyOperator',
+      'from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator',
+      'def make_check(dag):',
+      '    return SQLExecuteQueryOperator(task_id="check", sql="select count(*) from mart.orders", dag=dag)',
+      'def make_load(table):',
+      '    load = SQLExecuteQueryOperator(task_id=f"load_{table}", sql=f"select * from landing.{table}")',
+      '    return load',
+      'with DAG("etl") as etl:',
+      '    s = EmptyOperator(task_id="s")',
+      '    s >> make_check(etl)',
+      '    for t in ["orders", "customers"]:',
+      '        s >> make_load(t)',
+      'with DAG("other") as other:',
+      '    EmptyOperator(task_id="u") >> make_load("payments")',
+    ),
+  );
+  // Before: in a file with two DAGs these tasks belonged to none, and their SQL was not read.
+  assert.deepEqual(allTasks(facts), {
+    'etl.s': [],
+    'etl.check': ['etl.s'],
+    'etl.load_orders': ['etl.s'],
+    'etl.load_customers': ['etl.s'],
+    'other.u': [],
+    'other.load_payments': ['other.u'],
+  });
+  assert.deepEqual(facts.queries.map((q) => q.sql), ['select count(*) from mart.orders', 'select * from landing.orders', 'select * from landing.customers', 'select * from landing.payments']);
+  assert.deepEqual(facts.diagnostics, []);
+});

@@ -9,6 +9,7 @@ import type { PyScopes } from '../../python/pyValues';
 import { callArguments, callName, stringValue } from '../../python/pyValues';
 import { assetParams, chainOf, withAlias, withCalls, withStatementOf } from './airflowSyntax';
 import { loopPasses, samePass } from '../../python/pyLoops';
+import { bindings } from '../../python/pyCalls';
 import type { AssetRef, Context, DagInfo, DecoratedFn, GroupInfo, Placement, TaskInfo } from './airflowTypes';
 
 export type { AssetRef, DagInfo, GroupInfo, TaskInfo } from './airflowTypes';
@@ -224,8 +225,11 @@ export class DagDiscovery {
   }
 
   /** `dag=dag` and `task_group=tg` / `parent_group=tg` arguments. */
-  private explicitContext(keywords: Map<string, PyNode>, depth: number): Context | undefined {
-    const dagArg = keywords.get('dag');
+  private explicitContext(keywords: Map<string, PyNode>, depth: number, scopes = this.scopes): Context | undefined {
+    let dagArg = keywords.get('dag');
+    // `dag=dag` inside a function that builds the operator: the DAG the call passes.
+    const passed = dagArg?.type === 'identifier' && scopes !== this.scopes ? scopes.lookup(dagArg.text, dagArg) : undefined;
+    if (passed?.type === 'identifier') dagArg = passed;
     if (dagArg?.type === 'identifier' && this.unknownDagVars.has(dagArg.text) && !this.dagByVar.has(dagArg.text)) return { skip: true };
     const dag = dagArg?.type === 'identifier' ? this.dagByVar.get(dagArg.text) : undefined;
     const groupArg = keywords.get('task_group') ?? keywords.get('parent_group');
@@ -269,6 +273,7 @@ export class DagDiscovery {
       label = this.str(kwargs.get('task_id'));
       operator = baseName;
     }
+    if (!taskflow && this.builtByFunction(c, { node: c, at, operator, calls, kwargs, taskflow: false, mapped: chain.mapped })) return;
     const ctx = this.explicitContext(kwargs, 0) ?? this.contextOf(c);
     if (ctx.passes) return this.placedTasks(ctx.passes, { node: c, at, operator, calls, kwargs, taskflow: !!taskflow, mapped: chain.mapped }, label);
     if (ctx.skip || !ctx.dag) return;
@@ -321,6 +326,36 @@ export class DagDiscovery {
     if (unknown && idNode && !t.taskflow) this.unknownIds.push({ at: idNode, kind: 'task' });
   }
 
+  /**
+   * An operator a plain function builds and returns (`def make_check(dag): return Op(task_id=…,
+   * dag=dag)`), called where the DAG is written: a task per call (and per pass of the loops around
+   * it), in the DAG and group around the call or the one its `dag=` passes, read with the
+   * function's parameters bound to the call's arguments. The call stands for the task in wiring.
+   * False when `c` is not such an operator, or its function is never called in the file.
+   */
+  private builtByFunction(c: PyNode, t: Omit<TaskInfo, 'dag' | 'taskId'>): boolean {
+    const def = returningFunction(c);
+    const name = def?.childForFieldName('name')?.text;
+    const body = def?.childForFieldName('body');
+    if (!def || !name || !body || def.parent?.type === 'decorated_definition') return false;
+    const sites = this.calls.filter((s) => (s.id < def.id || s.id > def.last) && s.childForFieldName('function')?.type === 'identifier' && callName(s) === name);
+    if (!sites.length) return false;
+    const idNode = t.kwargs.get('task_id');
+    for (const site of sites) {
+      const params = bindings<never>({ id: def.id, name, params: def.childForFieldName('parameters'), body, lambda: false }, site);
+      for (const pass of loopPasses(site, this.scopes) ?? []) {
+        const view = params.reduce((v, p) => (p.node ? v.withLoopValue(body, p.name, p.node) : v), pass);
+        const ctx = this.explicitContext(t.kwargs, 0, view) ?? this.contextOf(site);
+        const place = ctx.passes ? ctx.passes.find((p) => samePass(p.scopes, pass)) : ctx.dag && !ctx.skip ? { dag: ctx.dag, group: ctx.group } : undefined;
+        const id = stringValue(idNode, view)?.value;
+        if (!id && idNode) this.unknownIds.push({ at: idNode, kind: 'task' });
+        if (!place || !id) continue;
+        this.addTask({ ...t, node: site, dag: place.dag, group: place.group, taskId: place.group?.prefix ? `${place.group.id}.${id}` : id, scopes: view });
+      }
+    }
+    return true;
+  }
+
   // A TaskFlow function called twice makes `extract` and `extract__1`, as Airflow names them.
   private uniqueId(dag: DagInfo, id: string): string {
     const used = this.usedIds.get(dag) ?? new Set<string>();
@@ -344,4 +379,16 @@ function inGroups(groups: GroupInfo[]): Context {
   if (!groups.length) return { skip: true };
   if (groups.length === 1 && !groups[0].scopes) return { dag: groups[0].dag, group: groups[0] };
   return { passes: groups.flatMap((g) => (g.dag ? [{ dag: g.dag, group: g, scopes: g.scopes as PyScopes }] : [])) };
+}
+
+/** The function whose return value `c` is: `return Op(...)`, or `t = Op(...)` … `return t`. */
+function returningFunction(c: PyNode): PyNode | undefined {
+  let def = c.parent;
+  while (def && def.type !== 'function_definition' && def.type !== 'class_definition' && def.type !== 'lambda') def = def.parent;
+  if (def?.type !== 'function_definition') return undefined;
+  if (c.parent?.type === 'return_statement') return def;
+  const left = c.parent?.type === 'assignment' ? c.parent.childForFieldName('left') : undefined;
+  if (left?.type !== 'identifier') return undefined;
+  const returned = def.treeNodes.slice(def.id, def.last).some((n) => n.type === 'return_statement' && n.namedChildren[0]?.type === 'identifier' && n.namedChildren[0].text === left.text);
+  return returned ? def : undefined;
 }

@@ -22,8 +22,8 @@ import { deltaMethod, deltaTable } from './sparkDelta';
 import { SqlRuns } from './sparkSqlRuns';
 import type { SparkSql } from './sparkSqlRuns';
 import type { DeltaValue } from './sparkDelta';
-import { bindings, calleeOf, functionsOf } from './sparkCalls';
-import type { Binding, Callee } from './sparkCalls';
+import { bindings, calleeOf, functionsOf } from '../../python/pyCalls';
+import type { Binding, Callee } from '../../python/pyCalls';
 
 export type { SparkWrite, WriteTarget } from './sparkWrites';
 export type { SparkSql } from './sparkSqlRuns';

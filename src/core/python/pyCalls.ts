@@ -1,11 +1,11 @@
-// Jobs are split into functions that take and return DataFrames (`def clean(df): return
-// df.dropDuplicates()`, `def save(df, table): df.write.saveAsTable(table)`), handed to
-// `df.transform(fn)` or to a stream's `foreachBatch(fn)`. A body read where it is defined sees
-// its parameters unknown; read again at a call with the arguments bound, it yields what that call
-// reads, writes and returns. This file finds the function a call names and pairs its parameters
-// with the call's arguments; the evaluator reads the body.
-import type { PyNode } from '../../python/pythonParser';
-import { callArguments } from '../../python/pyValues';
+// Code is split into functions: Spark jobs into functions that take and return DataFrames (`def
+// clean(df): return df.dropDuplicates()`, handed to `df.transform(fn)` or `foreachBatch(fn)`),
+// DAG files into functions that build operators (`def make_check(dag): return Op(…, dag=dag)`).
+// A body read where it is defined sees its parameters unknown; read again at a call with the
+// arguments bound, it yields what that call makes. This file finds the function a call names and
+// pairs its parameters with the call's arguments; the readers read the body.
+import type { PyNode } from './pythonParser';
+import { callArguments } from './pyValues';
 
 /** A parameter and what the call gives it: an argument's node, or a value the caller has already. */
 export interface Binding<V> {
