@@ -4,23 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readAirflowFile } from '../../src/core/readers/airflow/airflowReader';
-import type { FileFacts } from '../../src/core/model';
-
-const src = (...lines: string[]) => lines.join('\n') + '\n';
-
-async function read(text: string): Promise<FileFacts> {
-  return readAirflowFile('dags/etl.py', text, { dialect: 'postgres', readFile: async () => undefined });
-}
-
-/** Each task's upstream task ids, by task id, for the DAG `etl`. */
-function taskGraph(facts: FileFacts): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const a of facts.assets) {
-    if (a.asset_type !== 'airflow_task') continue;
-    out[a.name.replace('etl.', '')] = a.upstream.map((u) => (u.kind === 'name' ? u.name.replace('task:etl.', '') : JSON.stringify(u))).sort();
-  }
-  return out;
-}
+import { readDag as read, src, taskGraph } from './airflowTestKit';
 
 test('wiring in a loop links each pass its own tasks; `previous = load` chains the passes', async () => {
   const facts = await read(
@@ -43,7 +27,7 @@ test('wiring in a loop links each pass its own tasks; `previous = load` chains t
     ),
   );
   assert.deepEqual(facts.diagnostics, []);
-  assert.deepEqual(taskGraph(facts), {
+  assert.deepEqual(taskGraph(facts, 'etl.'), {
     start: [],
     end: ['load_customers', 'load_orders', 'load_payments'],
     extract_orders: ['start'],
@@ -83,7 +67,7 @@ test('set_downstream, chain and TaskFlow data passing in a loop, per pass; a Tas
     ),
   );
   assert.deepEqual(facts.diagnostics, []);
-  assert.deepEqual(taskGraph(facts), {
+  assert.deepEqual(taskGraph(facts, 'etl.'), {
     // Airflow names a TaskFlow function's second call extract__1; each load reads its own pass's rows.
     extract: [],
     extract__1: [],
@@ -125,15 +109,8 @@ test('a SQL variable reassigned between two operators gives each its own SQL', a
     facts.diagnostics.map((d) => `${d.line} ${d.code}`),
     ['11 runtime-value'],
   );
-  assert.deepEqual(taskGraph(facts), { t1: [], t2: ['t1'], t3: ['t2'] });
+  assert.deepEqual(taskGraph(facts, 'etl.'), { t1: [], t2: ['t1'], t3: ['t2'] });
 });
-
-/** Each task's upstream task ids, by task asset name (dag_id.task_id). */
-function allTasks(facts: FileFacts): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const a of facts.assets) if (a.asset_type === 'airflow_task') out[a.name] = a.upstream.map((u) => (u.kind === 'name' ? u.name.replace('task:', '') : JSON.stringify(u)));
-  return out;
-}
 
 test('TaskGroups made in loops and in DAG factories: a group per pass, its tasks prefixed by its id', async () => {
   const facts = await read(
@@ -163,7 +140,7 @@ test('TaskGroups made in loops and in DAG factories: a group per pass, its tasks
   );
   // Before: the loop's groups had no id, so both extract tasks became one `etl.extract` outside
   // any group and `start >> tg` linked nothing; the factory's groups held no tasks at all.
-  assert.deepEqual(allTasks(facts), {
+  assert.deepEqual(taskGraph(facts), {
     'etl.start': [],
     'etl.load_orders.extract': ['etl.start'],
     'etl.load_customers.extract': ['etl.start'],
@@ -203,7 +180,7 @@ test('a @task_group function called in a loop or twice: its first call is read a
       'etl()',
     ),
   );
-  assert.deepEqual(allTasks(facts), { 'etl.section.a': [], 'etl.once.b': [] });
+  assert.deepEqual(taskGraph(facts), { 'etl.section.a': [], 'etl.once.b': [] });
   assert.deepEqual(
     facts.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`),
     ['12:9 runtime-value', '13:5 runtime-value'],
@@ -284,7 +261,7 @@ test('operators built by helper functions: a task per call, in the DAG around th
     ),
   );
   // Before: in a file with two DAGs these tasks belonged to none, and their SQL was not read.
-  assert.deepEqual(allTasks(facts), {
+  assert.deepEqual(taskGraph(facts), {
     'etl.s': [],
     'etl.check': ['etl.s'],
     'etl.load_orders': ['etl.s'],

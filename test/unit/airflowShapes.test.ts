@@ -2,24 +2,7 @@
 // test names what was reported before the fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readAirflowFile } from '../../src/core/readers/airflow/airflowReader';
-import type { FileFacts } from '../../src/core/model';
-
-const src = (...lines: string[]) => lines.join('\n') + '\n';
-
-async function read(text: string, files: Record<string, string> = {}): Promise<FileFacts> {
-  return readAirflowFile('dags/etl.py', text, { dialect: 'postgres', readFile: async (p) => files[p] });
-}
-
-/** Each task's upstream task names (`dag.task`), by task name. */
-function taskGraph(facts: FileFacts): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const a of facts.assets) {
-    if (a.asset_type !== 'airflow_task') continue;
-    out[a.name] = a.upstream.map((u) => (u.kind === 'name' ? u.name.replace('task:', '') : JSON.stringify(u))).sort();
-  }
-  return out;
-}
+import { readDag as read, src, taskGraph } from './airflowTestKit';
 
 test('`dag = DAG(...)` then `with dag:` puts the tasks in that DAG, as does `with tg:` for a TaskGroup', async () => {
   const facts = await read(
