@@ -48,6 +48,12 @@ export function functionsOf(root: PyNode): Map<string, PyNode> {
   return out;
 }
 
+/** A parameter's name (`x`, `x=1`, `x: int`); none for `*args`, `**kw` and the `*` and `/` markers. */
+export function parameterName(p: PyNode): string | undefined {
+  if (p.type === 'comment' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator' || p.type === 'positional_separator') return undefined;
+  return (p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier')))?.text;
+}
+
 /**
  * The callee's parameters, each with its argument: positional ones in order, then keywords by
  * name; a parameter with no argument keeps its default's node. `given` stands for arguments the
@@ -59,11 +65,8 @@ export function bindings<V>(callee: Callee, call: PyNode | undefined, given: V[]
   const out: Binding<V>[] = [];
   let i = 0;
   for (const p of callee.params?.namedChildren ?? []) {
-    if (!p || p.type === 'comment') continue;
-    if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator' || p.type === 'positional_separator') continue;
-    const nameNode = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
-    const name = nameNode?.text;
-    if (!name) continue;
+    const name = p && parameterName(p);
+    if (!p || !name) continue;
     const arg = args[i++] ?? (keywords.has(name) ? { node: keywords.get(name) } : { node: p.childForFieldName('value') ?? undefined });
     out.push({ name, ...arg, session: name === 'spark' || /SparkSession/.test(p.text) });
   }

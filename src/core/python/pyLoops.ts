@@ -5,6 +5,7 @@
 // over anything else gives no passes, and what depends on its variable stays unknown.
 import type { PyNode } from './pythonParser';
 import type { PyScopes } from './pyValues';
+import { boundValue } from './pyValues';
 
 /** More passes than this (nested loops multiply) are not unrolled. */
 const MAX_PASSES = 256;
@@ -61,29 +62,18 @@ function children(node: PyNode): PyNode[] {
 }
 
 /** What a loop goes over, when written in the code: a list's or tuple's items, a dict's keys or `.items()` pairs. */
-function loopItems(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): PyNode[] | undefined {
-  if (!node || depth > 4) return undefined;
+function loopItems(written: PyNode | null | undefined, scopes: PyScopes): PyNode[] | undefined {
+  const node = boundValue(written, scopes);
+  if (!node) return undefined;
   if (node.type === 'list' || node.type === 'tuple') return children(node);
   if (node.type === 'dictionary') return children(node).map((p) => p.childForFieldName('key')).filter((k): k is PyNode => !!k);
-  if (node.type === 'identifier') {
-    const bound = scopes.lookup(node.text, node);
-    return bound && bound !== node ? loopItems(bound, scopes, depth + 1) : undefined;
-  }
   // `QUERIES.items()`: each entry's pair node, unpacked like a (key, value) tuple.
   const fn = node.type === 'call' ? node.childForFieldName('function') : undefined;
   if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'items' && !node.childForFieldName('arguments')?.namedChildren.length) {
-    const dict = dictionaryOf(fn.childForFieldName('object'), scopes, depth + 1);
-    return dict ? children(dict).filter((p) => p.type === 'pair') : undefined;
+    const dict = boundValue(fn.childForFieldName('object'), scopes);
+    return dict?.type === 'dictionary' ? children(dict).filter((p) => p.type === 'pair') : undefined;
   }
   return undefined;
-}
-
-function dictionaryOf(node: PyNode | null | undefined, scopes: PyScopes, depth: number): PyNode | undefined {
-  if (!node || depth > 4) return undefined;
-  if (node.type === 'dictionary') return node;
-  if (node.type !== 'identifier') return undefined;
-  const bound = scopes.lookup(node.text, node);
-  return bound && bound !== node ? dictionaryOf(bound, scopes, depth + 1) : undefined;
 }
 
 /**

@@ -136,6 +136,20 @@ export class PyScopes {
   }
 }
 
+/**
+ * What a node stands for once names are followed to what they are bound to (`STEPS = BASE_STEPS`
+ * too); any other node as it is. Undefined for a name bound to nothing known.
+ */
+export function boundValue(node: PyNode | null | undefined, scopes: PyScopes): PyNode | undefined {
+  let n = node ?? undefined;
+  for (let depth = 0; n?.type === 'identifier'; depth++) {
+    const bound = depth < 8 ? scopes.lookup(n.text, n) : undefined;
+    if (!bound || bound === n) return undefined;
+    n = bound;
+  }
+  return n;
+}
+
 /** The string a node evaluates to, when that can be known without running anything. */
 export function stringValue(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): PyString | undefined {
   if (!node || depth > 8) return undefined;
@@ -184,8 +198,8 @@ export function stringValue(node: PyNode | null | undefined, scopes: PyScopes, d
 }
 
 function join(parts: (PyString | undefined)[]): PyString | undefined {
-  if (parts.some((p) => !p)) return undefined;
-  return { value: parts.map((p) => p!.value).join(''), viaVariable: parts.some((p) => p!.viaVariable) };
+  const k = known(parts);
+  return k && { value: k.values.join(''), viaVariable: k.viaVariable };
 }
 
 // `os.path.join(BASE, "x.sql")` and `posixpath.join`: joined with "/" like the DAG folder layout.

@@ -202,7 +202,7 @@ export class DagDiscovery {
     const fixed = labelNode ? this.str(labelNode) : label;
     const passes = loopPasses(call, this.scopes);
     const groups: GroupInfo[] = [];
-    const add = (id: string, parent: GroupInfo | undefined, dag: DagInfo | undefined, scopes?: PyScopes) => groups.push({ id: parent?.prefix ? `${parent.id}.${id}` : id, prefix, dag, scopes });
+    const add = (id: string, parent: GroupInfo | undefined, dag: DagInfo | undefined, scopes?: PyScopes) => groups.push({ id: grouped(parent, id), prefix, dag, scopes });
     let known = fixed !== undefined;
     if (ctx.passes || (!known && labelNode && passes && passes[0] !== this.scopes)) {
       // `with TaskGroup(group_id=f"load_{table}")` in a loop, or any group in a DAG factory: all
@@ -282,7 +282,7 @@ export class DagDiscovery {
       const passes = loopPasses(c, this.scopes) ?? [];
       const labels = passes.map((p) => stringValue(kwargs.get('task_id'), p)?.value);
       if (passes.length && labels.every((l) => l)) {
-        passes.forEach((pass, i) => this.addTask({ dag: ctx.dag!, taskId: ctx.group?.prefix ? `${ctx.group.id}.${labels[i]}` : labels[i]!, node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: false, mapped: chain.mapped, scopes: pass }));
+        passes.forEach((pass, i) => this.addTask({ dag: ctx.dag!, taskId: grouped(ctx.group, labels[i]!), node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: false, mapped: chain.mapped, scopes: pass }));
         return;
       }
     }
@@ -291,7 +291,7 @@ export class DagDiscovery {
       // names repeated calls (extract, extract__1, …); each reads its arguments in its pass.
       const passes = loopPasses(c, this.scopes);
       if (passes && passes[0] !== this.scopes) {
-        const id = ctx.group?.prefix ? `${ctx.group.id}.${label}` : label;
+        const id = grouped(ctx.group, label);
         for (const pass of passes) this.addTask({ dag: ctx.dag, taskId: this.uniqueId(ctx.dag, id), node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: true, mapped: chain.mapped, scopes: pass });
         return;
       }
@@ -301,7 +301,7 @@ export class DagDiscovery {
       if (idNode && !taskflow) this.unknownIds.push({ at: idNode, kind: 'task' });
       return;
     }
-    let taskId = ctx.group?.prefix ? `${ctx.group.id}.${label}` : label;
+    let taskId = grouped(ctx.group, label);
     if (taskflow) taskId = this.uniqueId(ctx.dag, taskId);
     this.addTask({ dag: ctx.dag, taskId, node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: !!taskflow, mapped: chain.mapped });
   }
@@ -318,7 +318,7 @@ export class DagDiscovery {
       const id = label ?? (t.taskflow ? undefined : stringValue(t.kwargs.get('task_id'), pass)?.value);
       if (!id) unknown = true;
       if (!place || !id) continue;
-      const taskId = place.group?.prefix ? `${place.group.id}.${id}` : id;
+      const taskId = grouped(place.group, id);
       this.addTask({ ...t, dag: place.dag, group: place.group, taskId: t.taskflow ? this.uniqueId(place.dag, taskId) : taskId, scopes: pass });
     }
     // An id no pass can read (an inner loop over a call, say) is reported, as outside a factory.
@@ -350,7 +350,7 @@ export class DagDiscovery {
         const id = stringValue(idNode, view)?.value;
         if (!id && idNode) this.unknownIds.push({ at: idNode, kind: 'task' });
         if (!place || !id) continue;
-        this.addTask({ ...t, node: site, dag: place.dag, group: place.group, taskId: place.group?.prefix ? `${place.group.id}.${id}` : id, scopes: view });
+        this.addTask({ ...t, node: site, dag: place.dag, group: place.group, taskId: grouped(place.group, id), scopes: view });
       }
     }
     return true;
@@ -391,4 +391,9 @@ function returningFunction(c: PyNode): PyNode | undefined {
   if (left?.type !== 'identifier') return undefined;
   const returned = def.treeNodes.slice(def.id, def.last).some((n) => n.type === 'return_statement' && n.namedChildren[0]?.type === 'identifier' && n.namedChildren[0].text === left.text);
   return returned ? def : undefined;
+}
+
+/** A task or group id as Airflow spells it inside a group: prefixed by the group's id unless the group says not to. */
+function grouped(group: GroupInfo | undefined, id: string): string {
+  return group?.prefix ? `${group.id}.${id}` : id;
 }

@@ -4,7 +4,7 @@
 // (`SparkSubmitOperator`), and other DAGs (`ExternalTaskSensor`, `TriggerDagRunOperator`).
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
-import { callArguments, callName, stringValue } from '../../python/pyValues';
+import { boundValue, callArguments, callName, stringValue } from '../../python/pyValues';
 import type { Relation } from '../../model';
 import { isUri, normalizePath } from '../../io/paths';
 import type { TaskInfo } from './airflowDags';
@@ -179,8 +179,7 @@ export function sparkApplications(task: TaskInfo, scopes: PyScopes, dagDir: stri
   if (/^Databricks\w*Operator$/.test(op)) return path(dictPath(kw('spark_python_task'), ['python_file'], scopes));
   // EMR steps: `spark-submit … s3://…/job.py …` in each step's HadoopJarStep Args.
   if (/^EmrAddStepsOperator$|^EmrCreateJobFlowOperator$/.test(op)) {
-    let steps = kw('steps') ?? dictPath(kw('job_flow_overrides'), ['Steps'], scopes);
-    for (let i = 0; steps?.type === 'identifier' && i < 8; i++) steps = scopes.lookup(steps.text, steps);
+    const steps = boundValue(kw('steps') ?? dictPath(kw('job_flow_overrides'), ['Steps'], scopes), scopes);
     const out: string[] = [];
     for (const step of steps?.type === 'list' || steps?.type === 'tuple' ? steps.namedChildren : []) {
       const args = step ? dictPath(step, ['HadoopJarStep', 'Args'], scopes) : undefined;

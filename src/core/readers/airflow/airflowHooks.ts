@@ -4,7 +4,7 @@
 // one): `run` and `execute` on anything else (an HttpHook's endpoint, a subprocess) are not SQL.
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
-import { callArguments, callName } from '../../python/pyValues';
+import { boundValue, callName, callArguments } from '../../python/pyValues';
 
 const SQL_HOOK = /(Sql|Postgres|Snowflake|BigQuery|Redshift|Databricks|Trino|Presto|Mssql|MySql|Sqlite|Athena|Hive\w*|Oracle|Vertica|Exasol|Jdbc|Odbc|DbApi|Teradata|Druid|Pinot|Impala|ClickHouse|DuckDB)Hook$/i;
 const HOOK_METHODS = new Set(['run', 'get_records', 'get_first', 'get_pandas_df', 'get_df', 'get_pandas_df_by_chunks', 'execute']);
@@ -40,15 +40,8 @@ export function callableDef(callable: PyNode | undefined): PyNode | undefined {
   return root.descendantsOfType('function_definition').find((d) => d?.childForFieldName('name')?.text === callable.text) ?? undefined;
 }
 
-function hookClass(receiver: PyNode | null | undefined, scopes: PyScopes, depth = 0): string | undefined {
-  if (!receiver || depth > 4) return undefined;
-  if (receiver.type === 'call') {
-    const name = callName(receiver).split('.').pop() ?? '';
-    return SQL_HOOK.test(name) ? name : undefined;
-  }
-  if (receiver.type === 'identifier') {
-    const bound = scopes.lookup(receiver.text, receiver);
-    return bound && bound !== receiver ? hookClass(bound, scopes, depth + 1) : undefined;
-  }
-  return undefined;
+function hookClass(receiver: PyNode | null | undefined, scopes: PyScopes): string | undefined {
+  const made = boundValue(receiver, scopes);
+  const name = made?.type === 'call' ? (callName(made).split('.').pop() ?? '') : '';
+  return SQL_HOOK.test(name) ? name : undefined;
 }

@@ -5,7 +5,7 @@
 import * as posix from 'node:path/posix';
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes, PyString } from '../../python/pyValues';
-import { callArguments, callName, stringValue } from '../../python/pyValues';
+import { boundValue, callArguments, callName, stringValue } from '../../python/pyValues';
 import { isUri, normalizePath } from '../../io/paths';
 import type { TaskInfo } from './airflowDags';
 import { callableDef, hookSql } from './airflowHooks';
@@ -114,8 +114,7 @@ function expandKwargsSql(task: TaskInfo, scopes: PyScopes): { sql: PyNode[]; unk
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'expand_kwargs') continue;
     const arg = callArguments(call).positional[0];
-    let list: PyNode | undefined = arg;
-    for (let i = 0; list?.type === 'identifier' && i < 8; i++) list = scopes.lookup(list.text, list);
+    const list = boundValue(arg, scopes);
     if (list?.type !== 'list' && list?.type !== 'tuple') {
       if (arg) out.unknown.push(arg);
       continue;

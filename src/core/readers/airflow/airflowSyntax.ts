@@ -2,6 +2,7 @@
 // `fn.override(...)(...)`), `with X(...) as name` statements and `@asset` functions' parameters.
 import type { PyNode } from '../../python/pythonParser';
 import { callName } from '../../python/pyValues';
+import { parameterName } from '../../python/pyCalls';
 
 const CHAIN_METHODS = new Set(['expand', 'expand_kwargs', 'partial', 'override']);
 
@@ -70,8 +71,8 @@ export function withAlias(call: PyNode): string | undefined {
 export function assetParams<T>(def: PyNode, assets: Map<string, T>): T[] {
   const params = def.childForFieldName('parameters')?.namedChildren ?? [];
   return params.flatMap((p) => {
-    const id = p?.type === 'identifier' ? p : p?.childForFieldName('name') ?? p?.namedChildren[0];
-    const a = id?.type === 'identifier' ? assets.get(id.text) : undefined;
+    const name = p && parameterName(p);
+    const a = name ? assets.get(name) : undefined;
     return a ? [a] : [];
   });
 }
