@@ -3,139 +3,32 @@
 // TaskGroup(...)`, `@task_group` functions) and their tasks (operator calls with a `task_id`,
 // `.partial().expand()`, TaskFlow `@task` functions where they are called, Cosmos `DbtTaskGroup`).
 // Tasks belong to the DAG and group they are written under, or the ones their `dag=` /
-// `task_group=` arguments name; a file with one DAG owns every task it creates.
+// `task_group=` arguments name; a file with one DAG owns every task it creates. The DAGs
+// themselves are found by DagDeclarations (airflowDeclarations.ts).
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callArguments, callName, stringValue } from '../../python/pyValues';
-import { assetParams, chainOf, withAlias, withCalls, withStatementOf } from './airflowSyntax';
-import { loopPasses, samePass } from '../../python/pyLoops';
-import { bindings } from '../../python/pyCalls';
-import type { AssetRef, Context, DagInfo, DecoratedFn, GroupInfo, Placement, TaskInfo } from './airflowTypes';
+import { chainOf, withAlias, withCalls, withStatementOf } from './airflowSyntax';
+import { samePass } from '../../python/pyLoops';
+import { enclosingFunction } from './airflowPasses';
+import { DAG_CALL, DagDeclarations, TASK_DECORATOR, perPass } from './airflowDeclarations';
+import type { Context, DagInfo, GroupInfo, Placement, TaskInfo } from './airflowTypes';
 
 export type { AssetRef, DagInfo, GroupInfo, TaskInfo } from './airflowTypes';
 
-
-const DAG_CALL = /(^|\.)(DAG|DbtDag)$/;
-const DAG_DECORATOR = /^(airflow\.(decorators|sdk)\.)?dag$/;
-const TASK_DECORATOR = /^(airflow\.(decorators|sdk)\.)?task(\.\w+)?$/;
-const GROUP_DECORATOR = /^(airflow\.(decorators|sdk)\.)?task_group$/;
-const ASSET_DECORATOR = /^(airflow\.sdk\.)?asset$/;
-
 /** Everything the file declares, with lookups from syntax nodes to DAGs, groups and tasks. */
-export class DagDiscovery {
-  readonly dags: DagInfo[] = [];
-  readonly tasks: TaskInfo[] = [];
-  /** The tasks an expression makes: one, or one per pass of the loops around it. */
-  readonly taskByNode = new Map<number, TaskInfo[]>();
+export class DagDiscovery extends DagDeclarations {
   /** The groups an expression makes: one, or one per pass of the loops around it. */
   readonly groupByNode = new Map<number, GroupInfo[]>();
   /** Groups bound by `with TaskGroup(...) as name` (assignments are found through the scopes). */
   readonly groupAliases = new Map<string, PyNode>();
-  /** DAG, group and task ids known only when the code runs (`f"load_{table}"` in a loop): not read. */
-  readonly unknownIds: { at: PyNode; kind: 'dag' | 'group' | 'task' | 'call' }[] = [];
-  /** `@asset` functions by name: other DAGs schedule on them and take them as inlets by that name. */
-  readonly assetFns = new Map<string, AssetRef>();
-  /** The DAG(...) calls with such ids, and the names bound to them: their tasks belong to no DAG read. */
-  private readonly unknownDagCalls = new Set<number>();
-  private readonly unknownDagVars = new Set<string>();
-  private readonly dagByCall = new Map<number, DagInfo>();
-  private readonly dagPasses = new Map<number, DagInfo[]>();
-  private readonly dagByFunction = new Map<number, DagInfo>();
-  private readonly dagByVar = new Map<string, DagInfo>();
-  private readonly taskflow = new Map<string, DecoratedFn>();
-  private readonly taskflowDefs = new Set<number>();
-  private readonly groupFns = new Map<string, DecoratedFn>();
-  private readonly groupFnByDef = new Map<number, DecoratedFn>();
   private readonly groupCache = new Map<number, GroupInfo[] | null>();
-  private readonly calls: PyNode[];
-  private readonly usedIds = new Map<DagInfo, Set<string>>();
 
-  constructor(root: PyNode, private readonly scopes: PyScopes) {
-    this.calls = root.descendantsOfType('call').filter((n): n is PyNode => !!n && n.parent?.type !== 'decorator');
-    for (const d of root.descendantsOfType('decorated_definition')) if (d) this.decorated(d);
-    for (const dag of this.dags) if (dag.asset) dag.asset.reads = assetParams(dag.asset.produces.at, this.assetFns);
-    for (const c of this.calls) if (DAG_CALL.test(callName(c))) this.dagCall(c);
+  constructor(root: PyNode, scopes: PyScopes) {
+    super(root, scopes);
     const consumed = new Set<number>();
     for (const c of this.calls) if (!consumed.has(c.id)) this.taskCall(c, consumed);
     for (const t of this.tasks) t.dag.tasks.push(t);
-  }
-
-  private str(node: PyNode | undefined): string | undefined {
-    return node ? stringValue(node, this.scopes)?.value : undefined;
-  }
-
-  private decorated(d: PyNode): void {
-    const def = d.childForFieldName('definition');
-    if (def?.type !== 'function_definition') return;
-    const fnName = def.childForFieldName('name')?.text ?? '';
-    for (const dec of d.namedChildren) {
-      if (dec?.type !== 'decorator') continue;
-      const expr = dec.namedChildren[0];
-      if (!expr) continue;
-      const call = expr.type === 'call' ? expr : undefined;
-      const name = call ? callName(call) : expr.text;
-      const args = call ? callArguments(call) : { positional: [], keywords: new Map<string, PyNode>() };
-      if (DAG_DECORATOR.test(name)) {
-        const dagId = this.str(args.keywords.get('dag_id') ?? args.positional[0]) ?? fnName;
-        const dag: DagInfo = { dagId, node: dec, kwargs: args.keywords, cosmos: false, tasks: [] };
-        this.dags.push(dag);
-        this.dagByFunction.set(def.id, dag);
-      } else if (TASK_DECORATOR.test(name)) {
-        const label = this.str(args.keywords.get('task_id')) ?? fnName;
-        this.taskflow.set(fnName, { def, label, operator: `@${name.replace(/^airflow\.(decorators|sdk)\./, '')}`, decorator: call, prefix: true });
-        this.taskflowDefs.add(def.id);
-      } else if (ASSET_DECORATOR.test(name)) {
-        this.assetFunction(def, fnName, dec, call, args.keywords);
-      } else if (GROUP_DECORATOR.test(name)) {
-        const label = this.str(args.keywords.get('group_id') ?? args.positional[0]) ?? fnName;
-        const fn = { def, label, operator: '@task_group', decorator: call, prefix: args.keywords.get('prefix_group_id')?.text !== 'False' };
-        this.groupFns.set(fnName, fn);
-        this.groupFnByDef.set(def.id, fn);
-      }
-    }
-  }
-
-  /**
-   * Airflow 3's `@asset` function is a DAG named for the function with one task of that name,
-   * which updates the asset (`uri=`, else the asset's name). Its body runs as a TaskFlow task's.
-   */
-  private assetFunction(def: PyNode, fnName: string, dec: PyNode, call: PyNode | undefined, kwargs: Map<string, PyNode>): void {
-    const name = this.str(kwargs.get('name')) ?? fnName;
-    const produces = { uri: this.str(kwargs.get('uri')) ?? name, at: def };
-    this.assetFns.set(fnName, produces);
-    const dag: DagInfo = { dagId: fnName, node: dec, kwargs, cosmos: false, tasks: [], asset: { produces, reads: [] } };
-    this.dags.push(dag);
-    this.taskflowDefs.add(def.id);
-    this.addTask({ dag, taskId: fnName, node: dec, at: def, operator: '@asset', calls: call ? [call] : [], kwargs: new Map(), taskflow: true, mapped: false });
-  }
-
-  private dagCall(c: PyNode): void {
-    const { positional, keywords } = callArguments(c);
-    const idNode = keywords.get('dag_id') ?? positional[0];
-    const dagId = this.str(idNode);
-    if (!dagId) {
-      // A DAG factory: `for name in [...]: with DAG(dag_id=f"report_{name}")`, a DAG per item.
-      const passes = idNode ? (loopPasses(c, this.scopes) ?? []) : [];
-      const ids = passes.map((p) => stringValue(idNode, p)?.value);
-      if (passes.length && ids.every((id) => id) && withStatementOf(c)) {
-        const dags = passes.map((pass, i): DagInfo => ({ dagId: ids[i]!, node: c, kwargs: keywords, cosmos: callName(c).endsWith('DbtDag'), tasks: [], scopes: pass }));
-        this.dags.push(...dags);
-        this.dagPasses.set(c.id, dags);
-        return;
-      }
-      if (idNode) this.unknownIds.push({ at: idNode, kind: 'dag' });
-      this.unknownDagCalls.add(c.id);
-      const name = withAlias(c) ?? (c.parent?.type === 'assignment' ? c.parent.childForFieldName('left')?.text : undefined);
-      if (name) this.unknownDagVars.add(name);
-      return;
-    }
-    const dag: DagInfo = { dagId, node: c, kwargs: keywords, cosmos: callName(c).endsWith('DbtDag'), tasks: [] };
-    this.dags.push(dag);
-    this.dagByCall.set(c.id, dag);
-    const alias = withAlias(c);
-    if (alias) this.dagByVar.set(alias, dag);
-    const assigned = c.parent?.type === 'assignment' ? c.parent.childForFieldName('left') : undefined;
-    if (assigned?.type === 'identifier') this.dagByVar.set(assigned.text, dag);
   }
 
   /** The DAG and group a node is written under. */
@@ -147,7 +40,7 @@ export class DagDiscovery {
           const dag = this.dagByCall.get(call.id);
           if (dag) return { dag };
           const dags = this.dagPasses.get(call.id);
-          if (dags) return { passes: dags.map((d) => ({ dag: d, scopes: d.scopes as PyScopes })) };
+          if (dags) return perPass(dags);
           if (this.unknownDagCalls.has(call.id)) return { skip: true };
           const groups = this.groupsOf(call, depth + 1);
           if (groups) return inGroups(groups);
@@ -155,7 +48,9 @@ export class DagDiscovery {
       } else if (n.type === 'function_definition') {
         const dag = this.dagByFunction.get(n.id);
         if (dag) return { dag };
-        if (this.taskflowDefs.has(n.id)) return { skip: true };
+        const dags = this.dagFnPasses.get(n.id);
+        if (dags) return perPass(dags);
+        if (this.taskflowDefs.has(n.id) || this.unknownDagFns.has(n.id)) return { skip: true };
         const fn = this.groupFnByDef.get(n.id);
         if (fn) {
           const site = this.calls.find((c) => chainOf(c).base === fn.def.childForFieldName('name')?.text);
@@ -194,13 +89,13 @@ export class DagDiscovery {
       labelNode = override ? callArguments(override).keywords.get('group_id') : undefined;
       label = fn.label;
       // The function body's tasks are read once, in the group of its first call (see contextOf).
-      const loops = loopPasses(call, this.scopes);
+      const loops = this.passes.of(call);
       if (this.calls.find((c) => chainOf(c).base === fn.def.childForFieldName('name')?.text) !== call || !loops || loops.length > 1) this.unknownIds.push({ at: call, kind: 'call' });
     }
     const start = call.parent?.type === 'as_pattern' || call.parent?.type === 'with_item' ? withStatementOf(call) ?? call : call;
     const ctx = this.explicitContext(keywords, depth) ?? this.contextOf(start, depth + 1);
     const fixed = labelNode ? this.str(labelNode) : label;
-    const passes = loopPasses(call, this.scopes);
+    const passes = this.passes.of(call);
     const groups: GroupInfo[] = [];
     const add = (id: string, parent: GroupInfo | undefined, dag: DagInfo | undefined, scopes?: PyScopes) => groups.push({ id: grouped(parent, id), prefix, dag, scopes });
     let known = fixed !== undefined;
@@ -230,6 +125,10 @@ export class DagDiscovery {
     // `dag=dag` inside a function that builds the operator: the DAG the call passes.
     const passed = dagArg?.type === 'identifier' && scopes !== this.scopes ? scopes.lookup(dagArg.text, dagArg) : undefined;
     if (passed?.type === 'identifier') dagArg = passed;
+    // `dag = DAG(dag_id=name)` in a DAG factory function: a DAG per call.
+    const made = dagArg?.type === 'identifier' ? scopes.lookup(dagArg.text, dagArg) : undefined;
+    const dags = made && this.dagPasses.get(made.id);
+    if (dags) return perPass(dags);
     if (dagArg?.type === 'identifier' && this.unknownDagVars.has(dagArg.text) && !this.dagByVar.has(dagArg.text)) return { skip: true };
     const dag = dagArg?.type === 'identifier' ? this.dagByVar.get(dagArg.text) : undefined;
     const groupArg = keywords.get('task_group') ?? keywords.get('parent_group');
@@ -273,13 +172,13 @@ export class DagDiscovery {
       label = this.str(kwargs.get('task_id'));
       operator = baseName;
     }
-    if (!taskflow && this.builtByFunction(c, { node: c, at, operator, calls, kwargs, taskflow: false, mapped: chain.mapped })) return;
+    if (!taskflow && this.madeInFunction(c, { node: c, at, operator, calls, kwargs, taskflow: false, mapped: chain.mapped })) return;
     const ctx = this.explicitContext(kwargs, 0) ?? this.contextOf(c);
     if (ctx.passes) return this.placedTasks(ctx.passes, { node: c, at, operator, calls, kwargs, taskflow: !!taskflow, mapped: chain.mapped }, label);
     if (ctx.skip || !ctx.dag) return;
     if (!label && !taskflow) {
       // Made in a loop over a constant list: a task per pass, each reading its own values.
-      const passes = loopPasses(c, this.scopes) ?? [];
+      const passes = this.passes.of(c) ?? [];
       const labels = passes.map((p) => stringValue(kwargs.get('task_id'), p)?.value);
       if (passes.length && labels.every((l) => l)) {
         passes.forEach((pass, i) => this.addTask({ dag: ctx.dag!, taskId: grouped(ctx.group, labels[i]!), node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: false, mapped: chain.mapped, scopes: pass }));
@@ -289,7 +188,7 @@ export class DagDiscovery {
     if (taskflow && label) {
       // A TaskFlow function called in a loop over a list makes a task per pass, named as Airflow
       // names repeated calls (extract, extract__1, …); each reads its arguments in its pass.
-      const passes = loopPasses(c, this.scopes);
+      const passes = this.passes.of(c);
       if (passes && passes[0] !== this.scopes) {
         const id = grouped(ctx.group, label);
         for (const pass of passes) this.addTask({ dag: ctx.dag, taskId: this.uniqueId(ctx.dag, id), node: c, at, operator, group: ctx.group, calls, kwargs, taskflow: true, mapped: chain.mapped, scopes: pass });
@@ -311,7 +210,7 @@ export class DagDiscovery {
    * the DAG and group of the same pass, with its id read in that pass.
    */
   private placedTasks(places: Placement[], t: Omit<TaskInfo, 'dag' | 'taskId'>, label: string | undefined): void {
-    const passes = loopPasses(t.node, this.scopes);
+    const passes = this.passes.of(t.node);
     let unknown = !passes;
     for (const pass of passes ?? []) {
       const place = places.find((p) => samePass(p.scopes, pass));
@@ -327,51 +226,34 @@ export class DagDiscovery {
   }
 
   /**
-   * An operator a plain function builds and returns (`def make_check(dag): return Op(task_id=…,
-   * dag=dag)`), called where the DAG is written: a task per call (and per pass of the loops around
-   * it), in the DAG and group around the call or the one its `dag=` passes, read with the
-   * function's parameters bound to the call's arguments. The call stands for the task in wiring.
-   * False when `c` is not such an operator, or its function is never called in the file.
+   * An operator made in a plain function the file calls (`def make_check(dag): return Op(task_id=…,
+   * dag=dag)`, or a helper adding tasks to the DAG around its call): a task per call, and per pass
+   * of the loops around the call and in the function, in the DAG and group around the call or the
+   * one its `dag=` passes, read with the parameters bound to the call's arguments. A returned
+   * operator's call stands for the task in wiring. False when `c` is in no such function, or is
+   * under a `with` in it (the function's own DAG or group then places it).
    */
-  private builtByFunction(c: PyNode, t: Omit<TaskInfo, 'dag' | 'taskId'>): boolean {
-    const def = returningFunction(c);
-    const name = def?.childForFieldName('name')?.text;
+  private madeInFunction(c: PyNode, t: Omit<TaskInfo, 'dag' | 'taskId'>): boolean {
+    const def = enclosingFunction(c);
     const body = def?.childForFieldName('body');
-    if (!def || !name || !body || def.parent?.type === 'decorated_definition') return false;
-    const sites = this.calls.filter((s) => (s.id < def.id || s.id > def.last) && s.childForFieldName('function')?.type === 'identifier' && callName(s) === name);
-    if (!sites.length) return false;
+    if (!def || !body || !this.passes.sitesOf(def).length) return false;
+    for (let n = c.parent; n && n !== def; n = n.parent) if (n.type === 'with_statement') return false;
+    const returned = returningFunction(c) === def;
     const idNode = t.kwargs.get('task_id');
-    for (const site of sites) {
-      const params = bindings<never>({ id: def.id, name, params: def.childForFieldName('parameters'), body, lambda: false }, site);
-      for (const pass of loopPasses(site, this.scopes) ?? []) {
-        const view = params.reduce((v, p) => (p.node ? v.withLoopValue(body, p.name, p.node) : v), pass);
-        const ctx = this.explicitContext(t.kwargs, 0, view) ?? this.contextOf(site);
-        const place = ctx.passes ? ctx.passes.find((p) => samePass(p.scopes, pass)) : ctx.dag && !ctx.skip ? { dag: ctx.dag, group: ctx.group } : undefined;
-        const id = stringValue(idNode, view)?.value;
-        if (!id && idNode) this.unknownIds.push({ at: idNode, kind: 'task' });
-        if (!place || !id) continue;
-        this.addTask({ ...t, node: site, dag: place.dag, group: place.group, taskId: grouped(place.group, id), scopes: view });
-      }
+    const passes = this.passes.of(c);
+    if (!passes && idNode) this.unknownIds.push({ at: idNode, kind: 'task' });
+    for (const pass of passes ?? []) {
+      const site = pass.loopItems().get(body.id) as PyNode; // the call this pass is made by (airflowPasses.ts)
+      const ctx = this.explicitContext(t.kwargs, 0, pass) ?? this.contextOf(site);
+      const place = ctx.passes ? ctx.passes.find((p) => samePass(p.scopes, pass)) : ctx.dag && !ctx.skip ? { dag: ctx.dag, group: ctx.group } : undefined;
+      const id = stringValue(idNode, pass)?.value;
+      if (!id && idNode) this.unknownIds.push({ at: idNode, kind: 'task' });
+      if (!place || !id) continue;
+      this.addTask({ ...t, node: returned ? site : c, dag: place.dag, group: place.group, taskId: grouped(place.group, id), scopes: pass });
     }
     return true;
   }
 
-  // A TaskFlow function called twice makes `extract` and `extract__1`, as Airflow names them.
-  private uniqueId(dag: DagInfo, id: string): string {
-    const used = this.usedIds.get(dag) ?? new Set<string>();
-    this.usedIds.set(dag, used);
-    let candidate = id;
-    for (let i = 1; used.has(candidate); i++) candidate = `${id}__${i}`;
-    used.add(candidate);
-    return candidate;
-  }
-
-  private addTask(t: TaskInfo): void {
-    if (this.tasks.some((x) => x.dag === t.dag && x.taskId === t.taskId && x.node.id === t.node.id)) return;
-    this.usedIds.set(t.dag, (this.usedIds.get(t.dag) ?? new Set()).add(t.taskId));
-    this.tasks.push(t);
-    this.taskByNode.set(t.node.id, [...(this.taskByNode.get(t.node.id) ?? []), t]);
-  }
 }
 
 /** A task's place under groups: the group itself, or one place per pass (those in no DAG hold no tasks). */

@@ -7,7 +7,7 @@ import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callArguments, callName } from '../../python/pyValues';
 import type { DagDiscovery, GroupInfo, TaskInfo } from './airflowDags';
-import { loopPasses, samePass } from '../../python/pyLoops';
+import { samePass } from '../../python/pyLoops';
 
 type Endpoint = { task: TaskInfo } | { group: GroupInfo };
 
@@ -19,7 +19,7 @@ export function taskDependencies(root: PyNode, found: DagDiscovery, scopes: PySc
   for (const n of root.descendantsOfType(['binary_operator', 'call'])) {
     if (!n) continue;
     if (n.type === 'binary_operator') {
-      if (isShift(n) && !(n.parent?.type === 'binary_operator' && isShift(n.parent))) for (const pass of passesOf(n, scopes)) ev.eval(n, pass, link);
+      if (isShift(n) && !(n.parent?.type === 'binary_operator' && isShift(n.parent))) for (const pass of passesOf(n, found, scopes)) ev.eval(n, pass, link);
       continue;
     }
     const name = callName(n);
@@ -28,7 +28,7 @@ export function taskDependencies(root: PyNode, found: DagDiscovery, scopes: PySc
     const upDown = fn?.type === 'attribute' && /^set_(up|down)stream$/.test(fn.childForFieldName('attribute')?.text ?? '');
     const kind = upDown ? 'set' : /(^|\.)chain$/.test(name) ? 'chain' : /(^|\.)chain_linear$/.test(name) ? 'linear' : /(^|\.)cross_downstream$/.test(name) ? 'cross' : undefined;
     if (!kind) continue;
-    for (const pass of passesOf(n, scopes)) {
+    for (const pass of passesOf(n, found, scopes)) {
       const ends = (a: PyNode | undefined) => ev.eval(a, pass, link);
       if (kind === 'set') {
         const self = ends(fn!.childForFieldName('object') ?? undefined);
@@ -66,10 +66,11 @@ export function taskDependencies(root: PyNode, found: DagDiscovery, scopes: PySc
 /**
  * Wiring written in a loop over a list in the code runs once per pass, and each pass links its
  * own tasks (`extract >> load` in the body pairs each table's two tasks, not every extract with
- * every load). A loop that cannot be unrolled is read once, as written.
+ * every load); so does wiring in a DAG factory function, once per call. A loop that cannot be
+ * unrolled is read once, as written.
  */
-function passesOf(node: PyNode, scopes: PyScopes): PyScopes[] {
-  return loopPasses(node, scopes) ?? [scopes];
+function passesOf(node: PyNode, found: DagDiscovery, scopes: PyScopes): PyScopes[] {
+  return found.passes.of(node) ?? [scopes];
 }
 
 /**

@@ -1,0 +1,113 @@
+// The passes a piece of a DAG file runs in. Teams generate DAGs in loops (`for t in TABLES: with
+// DAG(dag_id=f"load_{t}")`), in functions they call in loops (`def create_dag(table): with
+// DAG(...)…` then `for t in TABLES: globals()[t] = create_dag(t)`), and with `@dag` functions
+// defined in a loop. Each pass is a view of the scopes in which the loop variables, and a called
+// function's parameters, are bound to that pass's values, so ids, SQL and wiring read in it come
+// out as that pass makes them; samePass (pyLoops.ts) tells which DAG, group and task belong
+// together.
+import type { PyNode } from '../../python/pythonParser';
+import type { PyScopes } from '../../python/pyValues';
+import { callName } from '../../python/pyValues';
+import { loopPasses } from '../../python/pyLoops';
+import { bindings } from '../../python/pyCalls';
+
+/** More passes than this (calls in nested loops multiply) are not unrolled, as in pyLoops. */
+const MAX_PASSES = 256;
+
+/**
+ * Bound on the function body beside the parameters: the call that made the pass, so two calls
+ * that bind the same argument nodes (a default, or the same name) are still two passes.
+ */
+const CALL_MARK = '\u0000call';
+
+export class FilePasses {
+  private readonly entries = new Map<number, PyScopes[] | undefined | null>();
+  private readonly sites = new Map<number, PyNode[]>();
+
+  /**
+   * `calls` are the file's calls; `runsWhereDefined` says which decorated functions run in the
+   * pass their definition is in (`@dag` functions, called right after they are defined).
+   */
+  constructor(
+    private readonly calls: PyNode[],
+    private readonly scopes: PyScopes,
+    private readonly runsWhereDefined: (def: PyNode) => boolean,
+  ) {}
+
+  /**
+   * The views `node` runs in: one per pass of the loops around it, and inside a plain function
+   * the file calls, one per call of it (times the passes the call itself runs in). One view
+   * (the scopes) when nothing repeats; undefined when a loop or call cannot be unrolled.
+   */
+  of(node: PyNode): PyScopes[] | undefined {
+    const def = enclosingFunction(node);
+    const entries = def ? this.entriesOf(def) : [this.scopes];
+    if (!entries) return undefined;
+    const out: PyScopes[] = [];
+    for (const entry of entries) {
+      const passes = loopPasses(node, entry);
+      if (!passes) return undefined;
+      out.push(...passes);
+      if (out.length > MAX_PASSES) return undefined;
+    }
+    return out;
+  }
+
+  /** The calls of a plain function from outside its own body (a recursive call is not a site). */
+  sitesOf(def: PyNode): PyNode[] {
+    let sites = this.sites.get(def.id);
+    if (!sites) {
+      const name = def.childForFieldName('name')?.text;
+      const plain = name && def.parent?.type !== 'decorated_definition';
+      sites = plain ? this.calls.filter((s) => (s.id < def.id || s.id > def.last) && s.childForFieldName('function')?.type === 'identifier' && callName(s) === name) : [];
+      this.sites.set(def.id, sites);
+    }
+    return sites;
+  }
+
+  /**
+   * The views a function's body starts in: a plain function's, one per call site and pass, with
+   * its parameters bound to that call's arguments; a `@dag` function's, the passes of its
+   * definition; any other function's body is read once, where it is written.
+   */
+  private entriesOf(def: PyNode): PyScopes[] | undefined {
+    const memo = this.entries.get(def.id);
+    if (memo !== undefined) return memo ?? undefined; // null: a call cycle, not unrolled
+    this.entries.set(def.id, null);
+    let out: PyScopes[] | undefined = [this.scopes];
+    if (def.parent?.type === 'decorated_definition') {
+      if (this.runsWhereDefined(def)) out = this.of(def.parent);
+    } else {
+      const sites = this.sitesOf(def);
+      const body = def.childForFieldName('body');
+      if (sites.length && body) out = this.bound(def, body, sites);
+    }
+    this.entries.set(def.id, out ?? null);
+    return out;
+  }
+
+  private bound(def: PyNode, body: PyNode, sites: PyNode[]): PyScopes[] | undefined {
+    const name = def.childForFieldName('name')?.text ?? '';
+    const out: PyScopes[] = [];
+    for (const site of sites) {
+      const passes = this.of(site);
+      if (!passes) return undefined;
+      const params = bindings<never>({ id: def.id, name, params: def.childForFieldName('parameters'), body, lambda: false }, site);
+      for (const pass of passes) {
+        const view = params.reduce((v, p) => (p.node ? v.withLoopValue(body, p.name, p.node) : v), pass);
+        out.push(view.withLoopValue(body, CALL_MARK, site));
+      }
+      if (out.length > MAX_PASSES) return undefined;
+    }
+    return out;
+  }
+}
+
+/** The function a node is in (not crossing a class or lambda), if any. */
+export function enclosingFunction(node: PyNode): PyNode | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') return n;
+    if (n.type === 'class_definition' || n.type === 'lambda' || n.type === 'module') return undefined;
+  }
+  return undefined;
+}
