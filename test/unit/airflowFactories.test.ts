@@ -126,3 +126,25 @@ test('a factory called with values known only at run time, or a @dag id that is:
   assert.deepEqual(taskGraph(facts), {});
   assert.deepEqual(facts.diagnostics.map((d) => [d.code, d.line]).sort((a, b) => Number(a[1]) - Number(b[1])), [['runtime-value', 6], ['runtime-value', 11]]);
 });
+
+test('a @task_group function called in a loop over values known only at run time: a note, and none of its tasks', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.decorators import task_group',
+      'from airflow.operators.empty import EmptyOperator',
+      'from airflow.models import Variable',
+      '@task_group',
+      'def section(t):',
+      '    EmptyOperator(task_id=f"load_{t}")',
+      'with DAG("etl"):',
+      '    EmptyOperator(task_id="start")',
+      '    for t in Variable.get("tables").split(","):',
+      '        section(t)',
+    ),
+  );
+  assert.deepEqual(taskGraph(facts), { 'etl.start': [] });
+  assert.deepEqual(facts.diagnostics.map((d) => [d.code, d.line, d.message]), [
+    ['runtime-value', 11, 'how many groups this @task_group call makes in its loop (`section(t)`) is known only when the code runs, so their tasks and what they read are not in the lineage'],
+  ]);
+});

@@ -160,31 +160,43 @@ test('TaskGroups made in loops and in DAG factories: a group per pass, its tasks
   );
 });
 
-test('a @task_group function called in a loop or twice: its first call is read and the others are reported', async () => {
+test('a @task_group function called in a loop or twice: a group per call (section, section__1, …) with its own tasks, wiring and arguments', async () => {
   const facts = await read(
     src(
       'from airflow.decorators import dag, task_group',
       'from airflow.operators.empty import EmptyOperator',
+      'from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator',
       '@task_group',
       'def section(t):',
-      '    EmptyOperator(task_id="a")',
+      '    load = SQLExecuteQueryOperator(task_id="a", sql=f"insert into raw.{t} select * from landing.{t}")',
+      '    done = EmptyOperator(task_id="done")',
+      '    load >> done',
       '@task_group',
       'def once():',
       '    EmptyOperator(task_id="b")',
       '@dag(dag_id="etl", schedule=None)',
       'def etl():',
+      '    start = EmptyOperator(task_id="start")',
       '    for t in ["x", "y"]:',
-      '        section(t)',
+      '        start >> section(t)',
       '    section("z")',
       '    once()',
       'etl()',
     ),
   );
-  assert.deepEqual(taskGraph(facts), { 'etl.section.a': [], 'etl.once.b': [] });
-  assert.deepEqual(
-    facts.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`),
-    ['12:9 runtime-value', '13:5 runtime-value'],
-  );
+  // Before: only the first call's group was read (etl.section.a), with a note for the others.
+  assert.deepEqual(taskGraph(facts), {
+    'etl.start': [],
+    'etl.section.a': ['etl.start'],
+    'etl.section.done': ['etl.section.a'],
+    'etl.section__1.a': ['etl.start'],
+    'etl.section__1.done': ['etl.section__1.a'],
+    'etl.section__2.a': [],
+    'etl.section__2.done': ['etl.section__2.a'],
+    'etl.once.b': [],
+  });
+  assert.deepEqual(facts.queries.map((q) => q.sql), ['insert into raw.x select * from landing.x', 'insert into raw.y select * from landing.y', 'insert into raw.z select * from landing.z']);
+  assert.deepEqual(facts.diagnostics, []);
 });
 
 test('.expand_kwargs over a list of keyword dicts written in the code: each mapped instance SQL is read; over a task result, a note', async () => {

@@ -313,7 +313,8 @@ test('@task_group functions and TaskFlow .expand() over another task\'s result',
     ),
   });
   assert.deepEqual(asset(facts, 'dag:regional').meta?.tasks, ['publish.store', 'publish.announce', 'fetch', 'regions']);
-  assert.deepEqual(taskGraph(facts, 'regional'), { 'publish.store': [], 'publish.announce': ['publish.store'], fetch: ['regions'], regions: [] });
+  // `data` is the group call's argument, fetch's result: store reads it, so fetch is upstream.
+  assert.deepEqual(taskGraph(facts, 'regional'), { 'publish.store': ['fetch'], 'publish.announce': ['publish.store'], fetch: ['regions'], regions: [] });
   assert.deepEqual(asset(facts, 'task:regional.fetch').meta, { parent: 'dag:regional', operator: '@task', mapped: true });
   assert.deepEqual(asset(facts, 'task:regional.publish.store').meta, { parent: 'dag:regional', operator: '@task', taskGroup: 'publish' });
 });

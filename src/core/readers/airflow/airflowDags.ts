@@ -51,11 +51,10 @@ export class DagDiscovery extends DagDeclarations {
         const dags = this.dagFnPasses.get(n.id);
         if (dags) return perPass(dags);
         if (this.taskflowDefs.has(n.id) || this.unknownDagFns.has(n.id)) return { skip: true };
-        const fn = this.groupFnByDef.get(n.id);
-        if (fn) {
-          const site = this.calls.find((c) => chainOf(c).base === fn.def.childForFieldName('name')?.text);
-          const groups = site ? this.groupsOf(site, depth + 1) : undefined;
-          return groups ? inGroups(groups) : { skip: true };
+        if (this.groupFnByDef.has(n.id)) {
+          // A @task_group function's body runs at each call, in the group that call makes.
+          const groups = this.passes.sitesOf(n).flatMap((site) => this.groupsOf(site, depth + 1) ?? []);
+          return groups.length ? { passes: groups.flatMap((g) => (g.dag ? [{ dag: g.dag, group: g, scopes: g.scopes as PyScopes }] : [])) } : { skip: true };
         }
       }
     }
@@ -78,6 +77,7 @@ export class DagDiscovery extends DagDeclarations {
     let labelNode: PyNode | undefined;
     let label: string | undefined;
     let prefix = true;
+    let fnDef: PyNode | undefined; // a @task_group function's: its body runs at each call
     if (/(^|\.)(Dbt)?TaskGroup$/.test(name)) {
       labelNode = keywords.get('group_id') ?? positional[0];
       prefix = keywords.get('prefix_group_id')?.text !== 'False';
@@ -88,9 +88,7 @@ export class DagDiscovery extends DagDeclarations {
       const override = chainOf(call).calls.find((c) => callName(c).endsWith('.override'));
       labelNode = override ? callArguments(override).keywords.get('group_id') : undefined;
       label = fn.label;
-      // The function body's tasks are read once, in the group of its first call (see contextOf).
-      const loops = this.passes.of(call);
-      if (this.calls.find((c) => chainOf(c).base === fn.def.childForFieldName('name')?.text) !== call || !loops || loops.length > 1) this.unknownIds.push({ at: call, kind: 'call' });
+      fnDef = fn.def;
     }
     const start = call.parent?.type === 'as_pattern' || call.parent?.type === 'with_item' ? withStatementOf(call) ?? call : call;
     const ctx = this.explicitContext(keywords, depth) ?? this.contextOf(start, depth + 1);
@@ -99,19 +97,22 @@ export class DagDiscovery extends DagDeclarations {
     const groups: GroupInfo[] = [];
     const add = (id: string, parent: GroupInfo | undefined, dag: DagInfo | undefined, scopes?: PyScopes) => groups.push({ id: grouped(parent, id), prefix, dag, scopes });
     let known = fixed !== undefined;
-    if (ctx.passes || (!known && labelNode && passes && passes[0] !== this.scopes)) {
+    if (ctx.passes || fnDef || (!known && labelNode && passes && passes[0] !== this.scopes)) {
       // `with TaskGroup(group_id=f"load_{table}")` in a loop, or any group in a DAG factory: all
       // passes' ids, or none.
       known = !!passes;
       for (const pass of passes ?? []) {
         const id = labelNode ? stringValue(labelNode, pass)?.value : label;
         const place = ctx.passes ? ctx.passes.find((p) => samePass(p.scopes, pass)) : { dag: ctx.dag, group: ctx.group };
-        if (id && place) add(id, place.group, place.dag, pass);
+        if (id && place) add(id, place.group, place.dag, fnDef ? this.passes.callView(fnDef, call, pass) : pass);
         else known = false;
       }
       if (!known) groups.length = 0;
     } else if (fixed !== undefined) add(fixed, ctx.group, ctx.dag);
-    if (!known && labelNode) this.unknownIds.push({ at: labelNode, kind: 'group' });
+    if (!known && (labelNode || fnDef)) this.unknownIds.push(labelNode ? { at: labelNode, kind: 'group' } : { at: call, kind: 'call' });
+    // Called again in the same DAG, a @task_group function makes `section__1`, as Airflow suffixes
+    // a colliding group id.
+    if (fnDef) for (const g of groups) if (g.dag) g.id = this.uniqueId(g.dag, g.id);
     this.groupCache.set(call.id, groups);
     this.groupByNode.set(call.id, groups);
     const alias = withAlias(call);
@@ -236,7 +237,7 @@ export class DagDiscovery extends DagDeclarations {
   private madeInFunction(c: PyNode, t: Omit<TaskInfo, 'dag' | 'taskId'>): boolean {
     const def = enclosingFunction(c);
     const body = def?.childForFieldName('body');
-    if (!def || !body || !this.passes.sitesOf(def).length) return false;
+    if (!def || !body || def.parent?.type === 'decorated_definition' || !this.passes.sitesOf(def).length) return false;
     for (let n = c.parent; n && n !== def; n = n.parent) if (n.type === 'with_statement') return false;
     const returned = returningFunction(c) === def;
     const idNode = t.kwargs.get('task_id');

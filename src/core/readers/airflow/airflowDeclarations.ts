@@ -7,6 +7,7 @@ import type { PyScopes } from '../../python/pyValues';
 import { callArguments, callName, stringValue } from '../../python/pyValues';
 import { assetParams, withAlias, withStatementOf } from './airflowSyntax';
 import { FilePasses } from './airflowPasses';
+import type { BodyRuns } from './airflowPasses';
 import type { AssetRef, Context, DagInfo, DecoratedFn, TaskInfo } from './airflowTypes';
 
 export const DAG_CALL = /(^|\.)(DAG|DbtDag)$/;
@@ -46,7 +47,7 @@ export class DagDeclarations {
 
   constructor(root: PyNode, protected readonly scopes: PyScopes) {
     this.calls = root.descendantsOfType('call').filter((n): n is PyNode => !!n && n.parent?.type !== 'decorator');
-    this.passes = new FilePasses(this.calls, scopes, isDagFunction);
+    this.passes = new FilePasses(this.calls, scopes, bodyRuns);
     for (const d of root.descendantsOfType('decorated_definition')) if (d) this.decorated(d);
     for (const dag of this.dags) if (dag.asset) dag.asset.reads = assetParams(dag.asset.produces.at, this.assetFns);
     for (const c of this.calls) if (DAG_CALL.test(callName(c))) this.dagCall(c);
@@ -170,9 +171,10 @@ export function perPass(dags: DagInfo[]): Context {
   return { passes: dags.map((d) => ({ dag: d, scopes: d.scopes as PyScopes })) };
 }
 
-/** Whether a function is decorated with `@dag` (its body runs where, and in the pass, it is defined). */
-function isDagFunction(def: PyNode): boolean {
-  return !!def.parent?.namedChildren.some((d) => d?.type === 'decorator' && DAG_DECORATOR.test(decoratorName(d)));
+/** How a decorated function's body runs (see BodyRuns): `@dag` where defined, `@task_group` per call. */
+function bodyRuns(def: PyNode): BodyRuns {
+  const names = (def.parent?.namedChildren ?? []).flatMap((d) => (d?.type === 'decorator' ? [decoratorName(d)] : []));
+  return names.some((n) => DAG_DECORATOR.test(n)) ? 'where-defined' : names.some((n) => GROUP_DECORATOR.test(n)) ? 'per-call' : 'once';
 }
 
 /** `@dag` and `@dag(...)` both name `dag`. */

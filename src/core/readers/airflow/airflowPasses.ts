@@ -4,12 +4,20 @@
 // defined in a loop. Each pass is a view of the scopes in which the loop variables, and a called
 // function's parameters, are bound to that pass's values, so ids, SQL and wiring read in it come
 // out as that pass makes them; samePass (pyLoops.ts) tells which DAG, group and task belong
-// together.
+// together. A `@task_group` function runs its body at each call, as a plain function does.
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callName } from '../../python/pyValues';
 import { loopPasses } from '../../python/pyLoops';
 import { bindings } from '../../python/pyCalls';
+import { chainOf } from './airflowSyntax';
+
+/**
+ * How a decorated function's body runs: where it is defined, in that pass (`@dag` functions,
+ * called right after they are defined); at each call (`@task_group`); or not at all in this file
+ * (`@task` bodies run on a worker), so it is read once where it is written.
+ */
+export type BodyRuns = 'where-defined' | 'per-call' | 'once';
 
 /** More passes than this (calls in nested loops multiply) are not unrolled, as in pyLoops. */
 const MAX_PASSES = 256;
@@ -24,14 +32,14 @@ export class FilePasses {
   private readonly entries = new Map<number, PyScopes[] | undefined | null>();
   private readonly sites = new Map<number, PyNode[]>();
 
-  /**
-   * `calls` are the file's calls; `runsWhereDefined` says which decorated functions run in the
-   * pass their definition is in (`@dag` functions, called right after they are defined).
-   */
+  /** Calls that are an inner link of a chain (`tg.override(group_id="x")` in `tg.override(…)(t)`). */
+  private inner?: Set<number>;
+
+  /** `calls` are the file's calls; `decorated` tells how a decorated function's body runs. */
   constructor(
     private readonly calls: PyNode[],
     private readonly scopes: PyScopes,
-    private readonly runsWhereDefined: (def: PyNode) => boolean,
+    private readonly decorated: (def: PyNode) => BodyRuns,
   ) {}
 
   /**
@@ -53,16 +61,34 @@ export class FilePasses {
     return out;
   }
 
-  /** The calls of a plain function from outside its own body (a recursive call is not a site). */
+  /**
+   * The calls of a plain or `@task_group` function from outside its own body (a recursive call is
+   * not a site). A task group is also called through `.override(...)(…)`: the outer call is the site.
+   */
   sitesOf(def: PyNode): PyNode[] {
     let sites = this.sites.get(def.id);
     if (!sites) {
       const name = def.childForFieldName('name')?.text;
-      const plain = name && def.parent?.type !== 'decorated_definition';
-      sites = plain ? this.calls.filter((s) => (s.id < def.id || s.id > def.last) && s.childForFieldName('function')?.type === 'identifier' && callName(s) === name) : [];
+      const runs = def.parent?.type === 'decorated_definition' ? this.decorated(def) : undefined;
+      const outside = (s: PyNode) => s.id < def.id || s.id > def.last;
+      if (!name || (runs && runs !== 'per-call')) sites = [];
+      else if (!runs) sites = this.calls.filter((s) => outside(s) && s.childForFieldName('function')?.type === 'identifier' && callName(s) === name);
+      else {
+        const inner = (this.inner ??= new Set(this.calls.flatMap((c) => chainOf(c).calls.slice(1).map((x) => x.id))));
+        sites = this.calls.filter((s) => outside(s) && !inner.has(s.id) && chainOf(s).base === name);
+      }
       this.sites.set(def.id, sites);
     }
     return sites;
+  }
+
+  /** The view a function's body starts in for one call, in one pass of that call: its parameters bound to the call's arguments. */
+  callView(def: PyNode, site: PyNode, pass: PyScopes): PyScopes {
+    const body = def.childForFieldName('body') as PyNode;
+    const name = def.childForFieldName('name')?.text ?? '';
+    const params = bindings<never>({ id: def.id, name, params: def.childForFieldName('parameters'), body, lambda: false }, site);
+    const view = params.reduce((v, p) => (p.node ? v.withLoopValue(body, p.name, p.node) : v), pass);
+    return view.withLoopValue(body, CALL_MARK, site);
   }
 
   /**
@@ -75,28 +101,19 @@ export class FilePasses {
     if (memo !== undefined) return memo ?? undefined; // null: a call cycle, not unrolled
     this.entries.set(def.id, null);
     let out: PyScopes[] | undefined = [this.scopes];
-    if (def.parent?.type === 'decorated_definition') {
-      if (this.runsWhereDefined(def)) out = this.of(def.parent);
-    } else {
-      const sites = this.sitesOf(def);
-      const body = def.childForFieldName('body');
-      if (sites.length && body) out = this.bound(def, body, sites);
-    }
+    const sites = this.sitesOf(def);
+    if (def.parent?.type === 'decorated_definition' && this.decorated(def) === 'where-defined') out = this.of(def.parent);
+    else if (sites.length && def.childForFieldName('body')) out = this.bound(def, sites);
     this.entries.set(def.id, out ?? null);
     return out;
   }
 
-  private bound(def: PyNode, body: PyNode, sites: PyNode[]): PyScopes[] | undefined {
-    const name = def.childForFieldName('name')?.text ?? '';
+  private bound(def: PyNode, sites: PyNode[]): PyScopes[] | undefined {
     const out: PyScopes[] = [];
     for (const site of sites) {
       const passes = this.of(site);
       if (!passes) return undefined;
-      const params = bindings<never>({ id: def.id, name, params: def.childForFieldName('parameters'), body, lambda: false }, site);
-      for (const pass of passes) {
-        const view = params.reduce((v, p) => (p.node ? v.withLoopValue(body, p.name, p.node) : v), pass);
-        out.push(view.withLoopValue(body, CALL_MARK, site));
-      }
+      for (const pass of passes) out.push(this.callView(def, site, pass));
       if (out.length > MAX_PASSES) return undefined;
     }
     return out;

@@ -25,7 +25,7 @@ const UNKNOWN_ID = {
   dag: ["this DAG's dag_id", 'the DAG and its tasks are not in the lineage'],
   group: ["this TaskGroup's group_id", 'its tasks and what they read are not in the lineage'],
   task: ["this task's task_id", 'the task and what it reads are not in the lineage'],
-  call: ['what this @task_group call adds', "only the tasks of the function's first call are in the lineage"],
+  call: ['how many groups this @task_group call makes in its loop', 'their tasks and what they read are not in the lineage'],
 } as const;
 
 export interface AirflowReadOptions {
