@@ -5,7 +5,8 @@
 // over anything else gives no passes, and what depends on its variable stays unknown.
 import type { PyNode } from './pythonParser';
 import type { PyScopes } from './pyValues';
-import { boundValue } from './pyValues';
+import { boundValue, callArguments, callName } from './pyValues';
+import { parsePython } from './pythonParser';
 
 /** More passes than this (nested loops multiply) are not unrolled. */
 const MAX_PASSES = 256;
@@ -61,10 +62,14 @@ function children(node: PyNode): PyNode[] {
   return node.namedChildren.filter((c): c is PyNode => !!c && c.type !== 'comment');
 }
 
-/** What a loop goes over, when written in the code: a list's or tuple's items, a dict's keys or `.items()` pairs. */
+/**
+ * What a loop goes over, when written in the code: a list's or tuple's items, a dict's keys or
+ * `.items()` pairs, the numbers of a `range()` of numbers written in the code.
+ */
 function loopItems(written: PyNode | null | undefined, scopes: PyScopes): PyNode[] | undefined {
   const node = boundValue(written, scopes);
   if (!node) return undefined;
+  if (node.type === 'call' && callName(node) === 'range') return rangeItems(node, scopes);
   if (node.type === 'list' || node.type === 'tuple') return children(node);
   if (node.type === 'dictionary') return children(node).map((p) => p.childForFieldName('key')).filter((k): k is PyNode => !!k);
   // `QUERIES.items()`: each entry's pair node, unpacked like a (key, value) tuple.
@@ -89,4 +94,29 @@ export function samePass(a: PyScopes, b: PyScopes): boolean {
     if (other && other !== item) return false;
   }
   return true;
+}
+
+/**
+ * The numbers of `range(3)`, `range(1, 4)`, `range(0, N, 2)` (numbers, or names bound to numbers;
+ * not `range(n + 1)`), as integer nodes of a small tree parsed for the purpose. The same numbers
+ * give the same nodes throughout the file (kept by its scopes): passes are matched by the
+ * identity of their items (samePass).
+ */
+function rangeItems(call: PyNode, scopes: PyScopes): PyNode[] | undefined {
+  const { positional, keywords } = callArguments(call);
+  const args = positional.map((a) => boundValue(a, scopes)?.text.replace(/\s+/g, '') ?? '');
+  if (keywords.size || !args.length || args.length > 3 || !args.every((a) => /^-?\d+$/.test(a))) return undefined;
+  const [start, stop, step] = args.length === 1 ? [0, Number(args[0]), 1] : [Number(args[0]), Number(args[1]), Number(args[2] ?? 1)];
+  if (!step || (stop - start) / step > MAX_PASSES) return undefined;
+  const key = `${start}:${stop}:${step}`;
+  let items = scopes.shared.get(key);
+  if (!items) {
+    const values: number[] = [];
+    for (let v = start; step > 0 ? v < stop : v > stop; v += step) values.push(v);
+    const list = parsePython(`[${values.join(', ')}]\n`)?.rootNode.namedChildren[0]?.namedChildren[0];
+    if (list?.type !== 'list') return undefined;
+    items = children(list);
+    scopes.shared.set(key, items);
+  }
+  return items;
 }

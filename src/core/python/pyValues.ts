@@ -6,6 +6,9 @@ import type { PyNode } from './pythonParser';
 import { formatWith, percentWith } from './pyFormat';
 import { reachingBinding } from './pyFlow';
 import type { Bound } from './pyFlow';
+import { callArguments, callName } from './pySyntax';
+
+export { callArguments, callName, positionOf } from './pySyntax';
 
 export interface PyString {
   value: string;
@@ -21,6 +24,8 @@ export class PyScopes {
   private readonly rebound = new Map<string, PyNode[]>();
   /** For one pass of a loop (see withLoopValue): the loop variable's value in its body. */
   private loop?: { body: PyNode; name: string; value: PyNode };
+  /** Made once per file and shared by every view of it (the numbers of a `range()`, see pyLoops.ts). */
+  readonly shared = new Map<string, PyNode[]>();
 
   /** `file` is the workspace-relative path of the file, for `os.path.basename(__file__)` and the like. */
   constructor(root: PyNode, readonly file?: string) {
@@ -142,12 +147,56 @@ export class PyScopes {
  */
 export function boundValue(node: PyNode | null | undefined, scopes: PyScopes): PyNode | undefined {
   let n = node ?? undefined;
-  for (let depth = 0; n?.type === 'identifier'; depth++) {
+  for (let depth = 0; n?.type === 'identifier' || n?.type === 'subscript' || isGet(n); depth++) {
+    if (n.type !== 'identifier') {
+      // `CONFIG["orders"]["table"]`: an item of a dict or list written in the code (else as it is).
+      const item = depth < 8 ? itemOf(n, scopes) : undefined;
+      if (!item) return n;
+      n = item;
+      continue;
+    }
     const bound = depth < 8 ? scopes.lookup(n.text, n) : undefined;
     if (!bound || bound === n) return undefined;
     n = bound;
   }
   return n;
+}
+
+const isGet = (n: PyNode | undefined): n is PyNode => n?.type === 'call' && n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'get';
+
+/**
+ * `CONFIG["orders"]`, `TABLES[-1]`, `conf.get("schedule", "@daily")`: the item of a dict (or
+ * `dict(...)`), list or tuple written in the code, at a key or index written there too.
+ */
+function itemOf(node: PyNode, scopes: PyScopes): PyNode | undefined {
+  // Containers are followed by boundValue, which comes back here: `a = a[0]` must not loop.
+  if (itemDepth > 8) return undefined;
+  itemDepth++;
+  try {
+    return item(node, scopes);
+  } finally {
+    itemDepth--;
+  }
+}
+let itemDepth = 0;
+
+function item(node: PyNode, scopes: PyScopes): PyNode | undefined {
+  const get = node.type === 'call';
+  const args = get ? callArguments(node).positional : node.namedChildren.filter((c) => c?.type !== 'comment').slice(1);
+  if (args.length !== (get && args.length === 2 ? 2 : 1) || (get && callArguments(node).keywords.size)) return undefined;
+  const container = boundValue(get ? node.childForFieldName('function')?.childForFieldName('object') : node.childForFieldName('value'), scopes);
+  const key = args[0];
+  if (container?.type === 'list' || container?.type === 'tuple') {
+    const items = container.namedChildren.filter((c): c is PyNode => !!c && c.type !== 'comment');
+    const i = !get && /^-?\d+$/.test(key.text.replace(/\s+/g, '')) ? Number(key.text.replace(/\s+/g, '')) : NaN;
+    return items[i < 0 ? items.length + i : i];
+  }
+  const name = stringValue(key, scopes)?.value;
+  if (name === undefined) return undefined;
+  if (container?.type === 'call' && callName(container) === 'dict') return callArguments(container).keywords.get(name) ?? (get ? args[1] : undefined);
+  if (container?.type !== 'dictionary') return undefined;
+  const pair = container.namedChildren.find((p) => p?.type === 'pair' && stringValue(p.childForFieldName('key'), scopes)?.value === name);
+  return pair?.childForFieldName('value') ?? (get ? args[1] : undefined);
 }
 
 /** The string a node evaluates to, when that can be known without running anything. */
@@ -188,8 +237,16 @@ export function stringValue(node: PyNode | null | undefined, scopes: PyScopes, d
       if (node.childForFieldName('operator')?.text !== '+=' || left?.type !== 'identifier') return undefined;
       return join([stringValue(left, scopes, depth + 1), stringValue(node.childForFieldName('right'), scopes, depth + 1)]);
     }
-    case 'call':
-      return pathJoin(node, scopes, depth) ?? formatCall(node, scopes, depth) ?? ownFileName(node, scopes) ?? replaceCall(node, scopes, depth);
+    case 'subscript':
+    case 'call': {
+      if (node.type === 'call') {
+        const v = pathJoin(node, scopes, depth) ?? formatCall(node, scopes, depth) ?? ownFileName(node, scopes) ?? replaceCall(node, scopes, depth);
+        if (v || !isGet(node)) return v;
+      }
+      const item = boundValue(node, scopes);
+      const v = item && item !== node ? stringValue(item, scopes, depth + 1) : undefined;
+      return v && { value: v.value, viaVariable: true };
+    }
     case 'attribute':
       return ownFileName(node, scopes);
     default:
@@ -243,7 +300,8 @@ function replaceCall(call: PyNode, scopes: PyScopes, depth: number): PyString | 
 
 /** An argument of a format: a string, or a number written as one. */
 function argValue(node: PyNode | null | undefined, scopes: PyScopes, depth: number): PyString | undefined {
-  if (node?.type === 'integer' || node?.type === 'float') return { value: node.text, viaVariable: false };
+  const n = node?.type === 'identifier' ? boundValue(node, scopes) : node;
+  if (n?.type === 'integer' || n?.type === 'float') return { value: n.text, viaVariable: n !== node };
   return stringValue(node, scopes, depth + 1);
 }
 
@@ -302,7 +360,9 @@ function stringLiteral(node: PyNode, scopes: PyScopes, depth: number): PyString 
     if (part.type === 'string_content') value += prefix.includes('r') ? part.text : unescape(part.text);
     else if (part.type === 'escape_sequence') value += prefix.includes('r') ? part.text : unescape(part.text);
     else if (part.type === 'interpolation') {
-      const inner = stringValue(part.childForFieldName('expression') ?? part.namedChildren[0], scopes, depth + 1);
+      // `{x!r}` and `{n:03d}` change the text: not applied here, so the value is unknown.
+      if (part.namedChildren.some((c) => c?.type === 'type_conversion' || c?.type === 'format_specifier')) return undefined;
+      const inner = argValue(part.childForFieldName('expression') ?? part.namedChildren[0], scopes, depth);
       if (!inner) return undefined; // an f-string part we cannot know: the whole value is unknown
       value += inner.value;
       viaVariable = viaVariable || inner.viaVariable;
@@ -317,41 +377,4 @@ function unescape(text: string): string {
   // Most string parts have no escape: skip the pattern's scan and callback set-up for them.
   if (!text.includes('\\')) return text;
   return text.replace(/\\(.)/gs, (m, c: string) => ESCAPES[c] ?? m);
-}
-
-/** `a.b.c(...)` → "a.b.c"; a call on a call's result names the method chain: `x.y().z` → "x.y().z". */
-export function callName(call: PyNode): string {
-  const fn = call.childForFieldName('function');
-  return fn ? dotted(fn) : '';
-}
-
-function dotted(n: PyNode): string {
-  if (n.type === 'identifier') return n.text;
-  if (n.type === 'attribute') {
-    const obj = n.childForFieldName('object');
-    const attr = n.childForFieldName('attribute');
-    return `${obj ? dotted(obj) : ''}.${attr?.text ?? ''}`;
-  }
-  if (n.type === 'call') return `${callName(n)}()`;
-  return n.type;
-}
-
-/** Keyword arguments of a call by name, and its positional arguments in order. */
-export function callArguments(call: PyNode): { positional: PyNode[]; keywords: Map<string, PyNode> } {
-  const positional: PyNode[] = [];
-  const keywords = new Map<string, PyNode>();
-  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
-    if (!a || a.type === 'comment') continue;
-    if (a.type === 'keyword_argument') {
-      const name = a.childForFieldName('name')?.text;
-      const value = a.childForFieldName('value');
-      if (name && value) keywords.set(name, value);
-    } else positional.push(a);
-  }
-  return { positional, keywords };
-}
-
-/** 1-based line and column of a node, as diagnostics and locations use them. */
-export function positionOf(node: PyNode): { line: number; column: number } {
-  return { line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
 }
