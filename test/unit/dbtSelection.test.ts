@@ -135,3 +135,52 @@ test('a dbt run or build with no selector runs every model (less what --exclude 
   // dbt seed loads seeds, not models.
   assert.deepEqual(await modelsRunBy(files, 'task:dbt_all.seeds'), []);
 });
+
+test('several dbt projects: a run selects in the project its --project-dir or cd names; seed, snapshot and build run their resource types', async () => {
+  const crm: Record<string, string> = {
+    'crm/dbt_project.yml': lines('name: crm', 'config-version: 2', 'profile: crm', 'models:', '  crm:', '    +schema: crm'),
+    // A model named as one of the other project's: a run in crm that names it runs crm's.
+    'crm/models/stg_orders.sql': lines('select id as order_id, contact_id from raw.crm_orders'),
+    'crm/models/contacts.sql': lines('select id as contact_id, email from raw.contacts'),
+    'crm/models/accounts.sql': lines("select contact_id from {{ ref('contacts') }}"),
+    'crm/seeds/regions.csv': lines('region_id,name', '1,emea'),
+    'crm/snapshots/contacts_snapshot.sql': lines(
+      "{% snapshot contacts_snapshot %}{{ config(target_schema='snapshots', unique_key='contact_id', strategy='check', check_cols='all') }}",
+      "select * from {{ ref('contacts') }}{% endsnapshot %}",
+    ),
+    'analytics/seeds/countries.csv': lines('code,name', 'fr,France'),
+  };
+  const dags = lines(
+    'from airflow import DAG',
+    'from airflow.operators.bash import BashOperator',
+    'with DAG("dbt_projects", schedule=None) as dag:',
+    '    BashOperator(task_id="crm_run", bash_command="cd /opt/airflow/dbt/crm && dbt run --target prod")',
+    '    BashOperator(task_id="jaffle_run", bash_command="dbt run --project-dir /usr/app/analytics --profiles-dir /usr/app")',
+    '    BashOperator(task_id="crm_build", bash_command="dbt build --project-dir=crm")',
+    '    BashOperator(task_id="crm_seed", bash_command="dbt seed --project-dir crm")',
+    '    BashOperator(task_id="crm_snapshot", bash_command="cd crm; dbt snapshot")',
+    '    BashOperator(task_id="unknown_dir", bash_command="dbt run --project-dir $DBT_DIR")',
+    '    BashOperator(task_id="crm_named", bash_command="dbt run --select stg_orders --project-dir crm")',
+  );
+  const files = { ...DBT, ...crm, 'dags/dbt_projects.py': dags };
+  const index = await createLineageIndex(new MemoryFileSystem(files));
+  assert.deepEqual(index.diagnostics, []);
+  const runBy = (id: string) =>
+    index.graph
+      .downstreamOf(id)
+      .map((e) => index.get(e.to)!)
+      .filter((a) => a.asset_type.startsWith('dbt_'))
+      .map((a) => `${a.asset_type.slice(4)}:${a.name}`)
+      .sort();
+  const jaffle = ['customers', 'hourly_kpis', 'legacy_revenue', 'revenue', 'stg_orders', 'stg_payments'].map((m) => `model:${m}`);
+  // Before: every project's models for each run, and no seed or snapshot for seed, snapshot or build.
+  assert.deepEqual(runBy('task:dbt_projects.crm_run'), ['model:accounts', 'model:contacts', 'model:stg_orders']);
+  const crmOrders = index.graph.downstreamOf('task:dbt_projects.crm_named').map((e) => index.get(e.to)!.location?.path);
+  assert.deepEqual(crmOrders, ['crm/models/stg_orders.sql']);
+  assert.deepEqual(runBy('task:dbt_projects.jaffle_run'), jaffle);
+  assert.deepEqual(runBy('task:dbt_projects.crm_build'), ['model:accounts', 'model:contacts', 'model:stg_orders', 'seed:regions', 'snapshot:contacts_snapshot']);
+  assert.deepEqual(runBy('task:dbt_projects.crm_seed'), ['seed:regions']);
+  assert.deepEqual(runBy('task:dbt_projects.crm_snapshot'), ['snapshot:contacts_snapshot']);
+  // A folder known only where the DAG runs: every project's models, as before.
+  assert.deepEqual(runBy('task:dbt_projects.unknown_dir'), ['model:accounts', 'model:contacts', 'model:stg_orders', ...jaffle].sort());
+});

@@ -179,7 +179,7 @@ async function readProject(project: DbtProject, pf: ProjectFiles, read: ReadText
     const columns = seed.columns.map((c) => ({ ...(docCols.find((d) => d.name.toLowerCase() === c.name.toLowerCase()) ?? {}), ...c }));
     const f = fileOut(path);
     f.diagnostics.push(...seed.diagnostics);
-    f.assets.push({ id: `seed.${project.name}.${name}`, asset_type: 'dbt_seed', name, source_ref: path, relation, location: { path, line: 1, column: 1 }, columns, columnsComplete: columns.length > 0, upstream: [], origin: 'dbt' });
+    f.assets.push({ id: `seed.${project.name}.${name}`, asset_type: 'dbt_seed', name, source_ref: path, relation, location: { path, line: 1, column: 1 }, columns, columnsComplete: columns.length > 0, upstream: [], origin: 'dbt', meta: { project: project.name } });
   }
 
   const { readModel, rereadModel } = modelReader({ project, pf, docs, target, schemaCtx, jinja, dialect });

@@ -72,6 +72,8 @@ export function datasetTarget(uri: string): { kind: 'table'; relation: Relation 
 export interface DbtSelection {
   select: string[];
   exclude: string[];
+  /** The project folder the run names (`--project-dir`, a `cd` before it, an operator's `project_dir=`), as written. */
+  project?: string;
 }
 
 /** Raw dbt selectors a task runs, or undefined when the task does not run dbt. */
@@ -84,7 +86,11 @@ export function dbtSelectors(task: TaskInfo, scopes: PyScopes): DbtSelection | u
     if (n.type === 'list' || n.type === 'tuple') return n.namedChildren.flatMap((c) => list(c ?? undefined));
     return (str(n) ?? '').split(/\s+/).filter(Boolean);
   };
-  if (/^Dbt(Run|Build|Seed|Snapshot)(Cloud)?Operator$/.test(task.operator)) return { select: [...list(kw.get('select')), ...list(kw.get('models'))], exclude: list(kw.get('exclude')) };
+  const op = /^Dbt(Run|Build|Seed|Snapshot)(Cloud)?Operator$/.exec(task.operator);
+  if (op) {
+    const select = [...list(kw.get('select')), ...list(kw.get('models'))];
+    return { select: select.length ? select : everything(op[1].toLowerCase()), exclude: list(kw.get('exclude')), project: str(kw.get('project_dir') ?? kw.get('dir')) };
+  }
   if (task.operator === 'DbtTaskGroup') return cosmosSelectors(kw, scopes);
   const commands: string[] = [];
   const bash = str(kw.get('bash_command'));
@@ -94,7 +100,7 @@ export function dbtSelectors(task: TaskInfo, scopes: PyScopes): DbtSelection | u
   if (kw.has('cmds') || kw.has('arguments')) commands.push([...list(kw.get('cmds')), ...list(kw.get('arguments'))].join(' '));
   if (kw.has('command')) commands.push(list(kw.get('command')).join(' '));
   const runs = commands.map(parseDbt).filter((s): s is DbtSelection => !!s);
-  return runs.length ? { select: runs.flatMap((r) => r.select), exclude: runs.flatMap((r) => r.exclude) } : undefined;
+  return runs.length ? { select: runs.flatMap((r) => r.select), exclude: runs.flatMap((r) => r.exclude), project: runs.find((r) => r.project)?.project } : undefined;
 }
 
 /** Cosmos: `render_config=RenderConfig(select=[...], exclude=[...])` or `select=` / `exclude=` arguments. */
@@ -118,6 +124,15 @@ export function cosmosSelectors(kw: Map<string, PyNode>, scopes: PyScopes): DbtS
 const DBT_RUNS = new Set(['run', 'build', 'seed', 'snapshot']);
 /** The selector for a run that selects nothing and so runs every model (dbt's own `fqn:*`). */
 export const EVERY_MODEL = 'fqn:*';
+
+/**
+ * What a dbt command with no selector runs: `run` every model, `seed` every seed, `snapshot`
+ * every snapshot, `build` all three (dbtSelection.ts resolves `resource_type:`).
+ */
+function everything(command: string): string[] {
+  if (command === 'seed' || command === 'snapshot') return [`resource_type:${command}`];
+  return command === 'build' ? [EVERY_MODEL, 'resource_type:seed', 'resource_type:snapshot'] : [EVERY_MODEL];
+}
 const SELECT_FLAGS = new Set(['--select', '-s', '--models', '-m', '--model']);
 const EXCLUDE_FLAGS = new Set(['--exclude']);
 
@@ -131,8 +146,11 @@ export function parseDbt(cmd: string): DbtSelection | undefined {
   let runs = false;
   const selectors: string[] = [];
   const excluded: string[] = [];
+  let project: string | undefined;
+  let cwd: string | undefined; // the folder a `cd` earlier in the command moved to
   for (const part of cmd.replace(/\\\r?\n/g, ' ').split(/&&|\|\||;|\n|\|/)) {
     const tokens = (part.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((t) => t.replace(/^["']|["']$/g, ''));
+    if (tokens[0] === 'cd' && tokens[1]) cwd = tokens[1];
     const at = tokens.findIndex((t) => t === 'dbt' || t.endsWith('/dbt'));
     if (at < 0) continue;
     const sub = tokens.slice(at + 1).find((t) => !t.startsWith('-'));
@@ -140,6 +158,8 @@ export function parseDbt(cmd: string): DbtSelection | undefined {
     runs = true;
     const before = selectors.length;
     let into: string[] | undefined;
+    const dir = tokens.indexOf('--project-dir');
+    project ??= dir > at ? tokens[dir + 1] : (tokens.find((t) => t.startsWith('--project-dir='))?.slice('--project-dir='.length) ?? cwd);
     for (const t of tokens.slice(at + 1)) {
       const eq = /^(--select|--models|--model|--exclude)=(.*)$/.exec(t);
       if (eq) {
@@ -150,10 +170,10 @@ export function parseDbt(cmd: string): DbtSelection | undefined {
       else if (t.startsWith('-')) into = undefined;
       else if (into) into.push(...t.split(/\s+/).filter(Boolean));
     }
-    // `dbt run` or `dbt build` with no selector runs every model of the project (dbtSelection.ts).
-    if (selectors.length === before && (sub === 'run' || sub === 'build')) selectors.push(EVERY_MODEL);
+    // A command with no selector runs everything of its kind in the project (dbtSelection.ts).
+    if (selectors.length === before) selectors.push(...everything(sub));
   }
-  return runs ? { select: selectors, exclude: excluded } : undefined;
+  return runs ? { select: selectors, exclude: excluded, ...(project && { project }) } : undefined;
 }
 
 /** The model a selector names (`orders`, `+orders`, `orders+`, `2+orders+1`, `@orders`), if one. */

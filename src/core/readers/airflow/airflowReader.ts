@@ -179,6 +179,8 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
       // path: and tag: selectors, and what --exclude drops, are resolved against the projects (dbtSelection.ts)
       taskMeta.dbtRuns = sel.select;
       if (sel.exclude.length) taskMeta.dbtExcludes = sel.exclude;
+      const project = sel.project ?? (task.operator === 'DbtTaskGroup' ? projectPath(task.kwargs, ts, dagDir) : undefined);
+      if (project) taskMeta.dbtProject = project;
       const named = runRefs(sel);
       if (named.length) taskFact.runs = named;
     }
