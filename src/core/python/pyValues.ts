@@ -26,9 +26,11 @@ export class PyScopes {
   private loop?: { body: PyNode; name: string; value: PyNode };
   /** Made once per file and shared by every view of it (the numbers of a `range()`, see pyLoops.ts). */
   readonly shared = new Map<string, PyNode[]>();
+  /** What a call that loads a config file returns, by the call's id: its data as a literal (configFiles.ts). */
+  readonly loaded = new Map<number, PyNode>();
 
   /** `file` is the workspace-relative path of the file, for `os.path.basename(__file__)` and the like. */
-  constructor(root: PyNode, readonly file?: string) {
+  constructor(readonly root: PyNode, readonly file?: string) {
     this.collect(root);
   }
 
@@ -147,7 +149,13 @@ export class PyScopes {
  */
 export function boundValue(node: PyNode | null | undefined, scopes: PyScopes): PyNode | undefined {
   let n = node ?? undefined;
-  for (let depth = 0; n?.type === 'identifier' || n?.type === 'subscript' || isGet(n); depth++) {
+  for (let depth = 0; n?.type === 'identifier' || n?.type === 'subscript' || n?.type === 'call'; depth++) {
+    const loaded = n.type === 'call' ? scopes.loaded.get(n.id) : undefined;
+    if (loaded) {
+      n = loaded;
+      continue;
+    }
+    if (n.type === 'call' && !isGet(n)) return n;
     if (n.type !== 'identifier') {
       // `CONFIG["orders"]["table"]`: an item of a dict or list written in the code (else as it is).
       const item = depth < 8 ? itemOf(n, scopes) : undefined;

@@ -19,6 +19,7 @@ import { pathValue, searchpathOf, taskSql } from './airflowSql';
 import { cosmosSelectors, datasetTarget, datasetUris, dbtSelectors, externalDag, selectorModel, sparkApplications, triggeredDag, workspaceFile } from './airflowData';
 import type { DatasetRef, DbtSelection } from './airflowData';
 import { runtimeValue } from '../runtimeValues';
+import { loadConfigFiles, mayLoadConfig } from '../configFiles';
 
 /** What an id known only at run time is, and what is missing from the lineage because of it. */
 const UNKNOWN_ID = {
@@ -63,8 +64,10 @@ export async function readAirflowFile(path: string, text: string, opts: AirflowR
   try {
     const root = tree.rootNode;
     const scopes = new PyScopes(root, path);
+    const configNotes = mayLoadConfig(text) ? await loadConfigFiles(root, scopes, path, opts.readFile) : [];
     const found = new DagDiscovery(root, scopes);
     if (!found.dags.length && !looksLikeDag(text)) return out;
+    out.diagnostics.push(...configNotes);
     for (const e of syntaxErrors(tree)) {
       out.diagnostics.push({ path, line: e.line, column: e.column, severity: 'info', code: 'python-parse', message: `Python syntax error near "${e.text}"; lineage is read from the parts that parse` });
     }

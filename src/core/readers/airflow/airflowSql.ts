@@ -155,6 +155,7 @@ export function pathValue(node: PyNode | null | undefined, scopes: PyScopes, dag
   // are not copied without their whitespace just to fail it.
   const text = /^\s*[oPp]/.test(node.text) ? node.text.replace(/\s+/g, '') : '';
   if (/^(os\.path\.dirname\((os\.path\.(abspath|realpath)\()?__file__\)?\)|(pathlib\.)?Path\(__file__\)(\.(resolve|absolute)\(\))?\.parent)$/.test(text)) return { value: dagDir || '.', viaVariable: false };
+  if (node.type === 'parenthesized_expression') return pathValue(node.namedChildren[0], scopes, dagDir, depth + 1);
   if (node.type === 'identifier') {
     const bound = scopes.lookup(node.text, node);
     const v = bound && bound !== node ? pathValue(bound, scopes, dagDir, depth + 1) : undefined;
@@ -209,7 +210,8 @@ async function findSqlFile(file: string, ctx: SqlContext): Promise<{ path: strin
 
 /** Offsets of the content of each string literal a value is built from. */
 export function literalRanges(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): { start: number; end: number }[] {
-  if (!node || depth > 8) return [];
+  // A value read from a config file (or a range()) is in a tree of its own: no place in this file.
+  if (!node || depth > 8 || node.treeNodes !== scopes.root.treeNodes) return [];
   switch (node.type) {
     case 'string': {
       const start = node.namedChildren.find((c) => c?.type === 'string_start');

@@ -1,6 +1,7 @@
 // PySpark jobs: a `spark_job` asset that reads tables and files, writes others, runs SQL, and
 // names the columns it uses. The file is parsed with tree-sitter (see python/pythonParser.ts);
 // DataFrames are followed through variables and method chains by sparkEval.ts.
+import { loadConfigFiles, mayLoadConfig } from '../configFiles';
 import * as posix from 'node:path/posix';
 import type { AssetFact, ColumnInfo, DeclaredColumnRef, Diagnostic, FileFacts } from '../../model';
 import { initPython, parsePython, pythonUnavailable, syntaxErrors } from '../../python/pythonParser';
@@ -41,6 +42,7 @@ export async function readSparkFile(path: string, text: string, opts: SparkReadO
     }
     const errors = syntaxErrors(tree);
     const scopes = new PyScopes(tree.rootNode, path);
+    const configNotes = mayLoadConfig(text) ? await loadConfigFiles(tree.rootNode, scopes, path, opts.readFile) : [];
     const sqlFiles = await findSqlFiles(tree.rootNode, scopes, path, opts.readFile);
     const sink = new RefSink();
     const ev = new SparkEvaluator(path, scopes, sink, sqlFiles);
@@ -51,6 +53,7 @@ export async function readSparkFile(path: string, text: string, opts: SparkReadO
     }
     if (isJob) {
       buildFacts(out, path, text, ev, sink);
+      out.diagnostics.push(...configNotes);
       for (const u of ev.unknown) out.diagnostics.push(runtimeValue(path, u.at, u.what));
       for (const u of ev.unread) {
         const { line, column } = positionOf(u.at);
