@@ -20,18 +20,24 @@ export function loopPasses(node: PyNode, scopes: PyScopes): PyScopes[] | undefin
   for (let n = node.parent; n && n.type !== 'function_definition' && n.type !== 'module'; n = n.parent) {
     if (n.type === 'for_statement') loops.unshift(n);
   }
-  let passes: PyScopes[] = [scopes];
-  for (const loop of loops) {
-    const next: PyScopes[] = [];
-    for (const pass of passes) {
-      const inner = loopScopes(loop, pass);
-      if (!inner) return undefined;
-      next.push(...inner);
-    }
-    if (next.length > MAX_PASSES) return undefined;
-    passes = next;
-  }
+  let passes: PyScopes[] | undefined = [scopes];
+  for (const loop of loops) passes = passes && flatPasses(passes, (pass) => loopScopes(loop, pass));
   return passes;
+}
+
+/**
+ * The passes `fn` gives for each item, in order: undefined when one cannot be unrolled, or when
+ * there are more than are unrolled.
+ */
+export function flatPasses<T>(items: T[], fn: (item: T) => PyScopes[] | undefined): PyScopes[] | undefined {
+  const out: PyScopes[] = [];
+  for (const item of items) {
+    const passes = fn(item);
+    if (!passes) return undefined;
+    out.push(...passes);
+    if (out.length > MAX_PASSES) return undefined;
+  }
+  return out;
 }
 
 /**

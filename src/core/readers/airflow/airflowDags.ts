@@ -244,7 +244,8 @@ export class DagDiscovery extends DagDeclarations {
     const passes = this.passes.of(c);
     if (!passes && idNode) this.unknownIds.push({ at: idNode, kind: 'task' });
     for (const pass of passes ?? []) {
-      const site = pass.loopItems().get(body.id) as PyNode; // the call this pass is made by (airflowPasses.ts)
+      const site = pass.loopItems().get(body.id); // the call this pass is made by (airflowPasses.ts)
+      if (!site) continue;
       const ctx = this.explicitContext(t.kwargs, 0, pass) ?? this.contextOf(site);
       const place = ctx.passes ? ctx.passes.find((p) => samePass(p.scopes, pass)) : ctx.dag && !ctx.skip ? { dag: ctx.dag, group: ctx.group } : undefined;
       const id = stringValue(idNode, pass)?.value;

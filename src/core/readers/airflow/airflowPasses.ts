@@ -8,7 +8,7 @@
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
 import { callName } from '../../python/pyValues';
-import { loopPasses } from '../../python/pyLoops';
+import { flatPasses, loopPasses } from '../../python/pyLoops';
 import { bindings } from '../../python/pyCalls';
 import { chainOf } from './airflowSyntax';
 
@@ -18,9 +18,6 @@ import { chainOf } from './airflowSyntax';
  * (`@task` bodies run on a worker), so it is read once where it is written.
  */
 export type BodyRuns = 'where-defined' | 'per-call' | 'once';
-
-/** More passes than this (calls in nested loops multiply) are not unrolled, as in pyLoops. */
-const MAX_PASSES = 256;
 
 /**
  * Bound on the function body beside the parameters: the call that made the pass, so two calls
@@ -50,15 +47,7 @@ export class FilePasses {
   of(node: PyNode): PyScopes[] | undefined {
     const def = enclosingFunction(node);
     const entries = def ? this.entriesOf(def) : [this.scopes];
-    if (!entries) return undefined;
-    const out: PyScopes[] = [];
-    for (const entry of entries) {
-      const passes = loopPasses(node, entry);
-      if (!passes) return undefined;
-      out.push(...passes);
-      if (out.length > MAX_PASSES) return undefined;
-    }
-    return out;
+    return entries && flatPasses(entries, (entry) => loopPasses(node, entry));
   }
 
   /**
@@ -109,14 +98,7 @@ export class FilePasses {
   }
 
   private bound(def: PyNode, sites: PyNode[]): PyScopes[] | undefined {
-    const out: PyScopes[] = [];
-    for (const site of sites) {
-      const passes = this.of(site);
-      if (!passes) return undefined;
-      for (const pass of passes) out.push(this.callView(def, site, pass));
-      if (out.length > MAX_PASSES) return undefined;
-    }
-    return out;
+    return flatPasses(sites, (site) => this.of(site)?.map((pass) => this.callView(def, site, pass)));
   }
 }
 
