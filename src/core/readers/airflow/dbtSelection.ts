@@ -25,9 +25,20 @@ export function resolveDagSelectors(files: FileFacts[], projects: DbtProject[]):
   const runners = files.flatMap((f) => f.assets).filter((a) => (a.asset_type === 'airflow_task' || a.asset_type === 'dag') && Array.isArray(a.meta?.dbtRuns));
   if (!runners.length || !projects.length) return;
   const all = modelEntries(files, projects);
+  // One project's entries and names, made once per project (thousands of runners may name it).
+  const byProject = new Map<string, { models: ModelEntry[]; names: Set<string> }>();
+  const inProject = (name: string) => {
+    let hit = byProject.get(name);
+    if (!hit) {
+      const models = all.filter((m) => m.project === name);
+      byProject.set(name, (hit = { models, names: new Set(models.map((m) => m.name)) }));
+    }
+    return hit;
+  };
   for (const runner of runners) {
     const project = projectOf(runner.meta!.dbtProject, projects);
-    const models = project ? all.filter((m) => m.project === project.name) : all;
+    const mine = project && inProject(project.name);
+    const models = mine ? mine.models : all;
     // `--exclude` (or Cosmos' exclude=) drops what it selects, by path, tag or name.
     const excludes = Array.isArray(runner.meta!.dbtExcludes) ? (runner.meta!.dbtExcludes as string[]) : [];
     const dropped = new Set(
@@ -43,8 +54,7 @@ export function resolveDagSelectors(files: FileFacts[], projects: DbtProject[]):
     const droppedNames = new Set([...dropped].map((m) => m.name));
     if (droppedNames.size && runner.runs) runner.runs = runner.runs.filter((r) => r.kind !== 'ref' || !droppedNames.has(r.name));
     // A model named outright is the one in the run's project, when the project has it.
-    const own = new Set(models.map((m) => m.name));
-    if (project) runner.runs = runner.runs?.map((r) => (r.kind === 'ref' && !r.package && own.has(r.name) ? { ...r, package: project.name } : r));
+    if (mine) runner.runs = runner.runs?.map((r) => (r.kind === 'ref' && !r.package && mine.names.has(r.name) ? { ...r, package: project.name } : r));
     addRefs(runner, refs);
   }
 }
