@@ -62,22 +62,26 @@ test('a Spark job over a JSON config read with Path(...).read_text(): its tables
   assert.deepEqual(index.graph.upstreamOf('spark_job:copy_tables').map((e) => index.get(e.from)!.name).sort(), ['raw.orders', 'raw.payments']);
 });
 
-test('a missing, malformed or oversized config file: a note at the load, and no DAG under a guessed name', async () => {
+test('a missing, malformed or oversized config file: a note at the load, and no DAG under a guessed name', { timeout: 60_000 }, async () => {
   const dag = (file: string) => DAG.replace('"config", "tables.yaml"', `"config", "${file}"`);
   const files = {
     'dags/missing.py': dag('nope.yaml'),
     'dags/broken.py': dag('broken.yaml'),
     'dags/huge.py': dag('huge.yaml'),
+    'dags/laughs.py': dag('laughs.yaml'),
     'dags/config/broken.yaml': 'dags: [unclosed\n',
     'dags/config/huge.yaml': `dags: {}\n#${'x'.repeat(300 * 1024)}\n`,
+    // 1 KB of YAML whose aliases stand for 10^9 strings ("billion laughs").
+    'dags/config/laughs.yaml': ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(',')}]`), 'dags: *i'].join('\n'),
   };
   const index = await createLineageIndex(new MemoryFileSystem(files));
   assert.deepEqual(index.assets.assets.filter((a) => a.asset_type === 'dag'), []);
   const notes = index.diagnostics.filter((d) => d.code === 'config-file').map((d) => `${d.path}:${d.line} ${d.message}`).sort();
-  assert.equal(notes.length, 3, notes.join('\n'));
+  assert.equal(notes.length, 4, notes.join('\n'));
   assert.match(notes[0], /^dags\/broken\.py:7 config file "dags\/config\/broken\.yaml" could not be read: unexpected end/);
   assert.match(notes[1], /^dags\/huge\.py:7 config file "dags\/config\/huge\.yaml" is larger than 256 KB and was not read$/);
-  assert.match(notes[2], /^dags\/missing\.py:7 config file "dags\/config\/nope\.yaml" not found in the workspace, so what is built from it is not in the lineage$/);
+  assert.match(notes[2], /^dags\/laughs\.py:7 config file "dags\/config\/laughs\.yaml" holds more data than is read/);
+  assert.match(notes[3], /^dags\/missing\.py:7 config file "dags\/config\/nope\.yaml" not found in the workspace, so what is built from it is not in the lineage$/);
   // What is built from the data is unknown, and said so.
   assert.ok(index.diagnostics.some((d) => d.path === 'dags/missing.py' && d.code === 'runtime-value'));
 });

@@ -18,6 +18,11 @@ const LOADERS = /^(yaml\.(safe_load|load|full_load)|json\.loads?)$/;
 const OPENERS = /^(open|io\.open|codecs\.open)$/;
 /** Config files larger than this are not read (a data dump, not a config). */
 const MAX_BYTES = 256 * 1024;
+/**
+ * Nor data whose literal would be longer than this: YAML aliases can make a small file stand for
+ * a huge value (each `*a` repeats the whole of `&a`), which must not be written out.
+ */
+const MAX_LITERAL = 1024 * 1024;
 
 /** Whether the file may load a config file: the check before any search of its tree. */
 export function mayLoadConfig(text: string): boolean {
@@ -57,7 +62,8 @@ export async function loadConfigFiles(root: PyNode, scopes: PyScopes, path: stri
       note(call, `config file "${found}" could not be read: ${(e as Error).message.split('\n')[0]}`);
       continue;
     }
-    const literal = pythonLiteral(data, 0);
+    const literal = pythonLiteral(data, { left: MAX_LITERAL }, 0);
+    if (literal === undefined) note(call, `config file "${found}" holds more data than is read (its YAML aliases may repeat it), so what is built from it is not in the lineage`);
     const node = literal === undefined ? undefined : parsePython(`${literal}\n`)?.rootNode.namedChildren[0]?.namedChildren[0];
     if (node) scopes.loaded.set(call.id, node);
   }
@@ -87,28 +93,36 @@ function fileOf(arg: PyNode, scopes: PyScopes, dir: string, depth: number): stri
   return undefined;
 }
 
-/** The Python literal of JSON-like data (YAML loaded with its JSON schema), or undefined when too large. */
-function pythonLiteral(v: unknown, depth: number): string | undefined {
-  if (depth > 32) return undefined;
+/**
+ * The Python literal of JSON-like data (YAML loaded with its JSON schema), or undefined when it
+ * would be longer than `budget` allows (each scalar and key is charged as it is written, so a
+ * value an alias repeats a million times stops at the budget, not after building it).
+ */
+function pythonLiteral(v: unknown, budget: { left: number }, depth: number): string | undefined {
+  if (depth > 32 || budget.left < 0) return undefined;
+  const scalar = scalarLiteral(v);
+  if (scalar !== undefined) {
+    budget.left -= scalar.length + 2;
+    return budget.left < 0 ? undefined : scalar;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const parts: string[] = [];
+  const entries: [string | undefined, unknown][] = Array.isArray(v) ? v.map((item) => [undefined, item]) : Object.entries(v as Record<string, unknown>);
+  for (const [k, item] of entries) {
+    const key = k === undefined ? '' : `${JSON.stringify(k)}: `;
+    budget.left -= key.length;
+    const p = pythonLiteral(item, budget, depth + 1);
+    if (p === undefined) return undefined;
+    parts.push(key + p);
+  }
+  return Array.isArray(v) ? `[${parts.join(', ')}]` : `{${parts.join(', ')}}`;
+}
+
+function scalarLiteral(v: unknown): string | undefined {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'None';
   if (typeof v === 'string') return JSON.stringify(v); // JSON's escapes are Python's too
   if (v instanceof Date) return JSON.stringify(v.toISOString());
-  const parts: string[] = [];
-  if (Array.isArray(v)) {
-    for (const item of v) {
-      const p = pythonLiteral(item, depth + 1);
-      if (p === undefined) return undefined;
-      parts.push(p);
-    }
-    return `[${parts.join(', ')}]`;
-  }
-  if (typeof v !== 'object') return undefined;
-  for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
-    const p = pythonLiteral(item, depth + 1);
-    if (p === undefined) return undefined;
-    parts.push(`${JSON.stringify(k)}: ${p}`);
-  }
-  return `{${parts.join(', ')}}`;
+  return undefined;
 }
