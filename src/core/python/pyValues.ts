@@ -190,21 +190,30 @@ let itemDepth = 0;
 
 function item(node: PyNode, scopes: PyScopes): PyNode | undefined {
   const get = node.type === 'call';
-  const args = get ? callArguments(node).positional : node.namedChildren.filter((c) => c?.type !== 'comment').slice(1);
-  if (args.length !== (get && args.length === 2 ? 2 : 1) || (get && callArguments(node).keywords.size)) return undefined;
+  const { positional, keywords } = get ? callArguments(node) : { positional: node.namedChildren.filter((c): c is PyNode => !!c && c.type !== 'comment').slice(1), keywords: new Map() };
+  // `x[k]` has one index; `x.get(k)` and `x.get(k, default)` one or two arguments.
+  if (!positional.length || positional.length > (get ? 2 : 1) || keywords.size) return undefined;
   const container = boundValue(get ? node.childForFieldName('function')?.childForFieldName('object') : node.childForFieldName('value'), scopes);
-  const key = args[0];
+  const [key, fallback] = positional;
   if (container?.type === 'list' || container?.type === 'tuple') {
     const items = container.namedChildren.filter((c): c is PyNode => !!c && c.type !== 'comment');
-    const i = !get && /^-?\d+$/.test(key.text.replace(/\s+/g, '')) ? Number(key.text.replace(/\s+/g, '')) : NaN;
+    const index = key.text.replace(/\s+/g, '');
+    const i = !get && /^-?\d+$/.test(index) ? Number(index) : NaN;
     return items[i < 0 ? items.length + i : i];
   }
   const name = stringValue(key, scopes)?.value;
-  if (name === undefined) return undefined;
-  if (container?.type === 'call' && callName(container) === 'dict') return callArguments(container).keywords.get(name) ?? (get ? args[1] : undefined);
-  if (container?.type !== 'dictionary') return undefined;
-  const pair = container.namedChildren.find((p) => p?.type === 'pair' && stringValue(p.childForFieldName('key'), scopes)?.value === name);
-  return pair?.childForFieldName('value') ?? (get ? args[1] : undefined);
+  // A default stands only for a dict written in the code that lacks the key (`os.environ.get(k, d)` is unknown).
+  return name === undefined || !isDict(container) ? undefined : (dictItem(container, name, scopes) ?? fallback);
+}
+
+const isDict = (n: PyNode | undefined): n is PyNode => n?.type === 'dictionary' || (n?.type === 'call' && callName(n) === 'dict');
+
+/** The value at a string key of a dict written in the code (`{"k": v}` or `dict(k=v)`), if it has one. */
+export function dictItem(dict: PyNode | undefined, key: string, scopes: PyScopes): PyNode | undefined {
+  if (!isDict(dict)) return undefined;
+  if (dict.type === 'call') return callArguments(dict).keywords.get(key);
+  const pair = dict.namedChildren.find((p) => p?.type === 'pair' && stringValue(p.childForFieldName('key'), scopes)?.value === key);
+  return pair?.childForFieldName('value') ?? undefined;
 }
 
 /** The string a node evaluates to, when that can be known without running anything. */

@@ -54,7 +54,7 @@ export class DagDiscovery extends DagDeclarations {
         if (this.groupFnByDef.has(n.id)) {
           // A @task_group function's body runs at each call, in the group that call makes.
           const groups = this.passes.sitesOf(n).flatMap((site) => this.groupsOf(site, depth + 1) ?? []);
-          return groups.length ? { passes: groups.flatMap((g) => (g.dag ? [{ dag: g.dag, group: g, scopes: g.scopes as PyScopes }] : [])) } : { skip: true };
+          return inGroups(groups);
         }
       }
     }

@@ -5,7 +5,7 @@
 import * as posix from 'node:path/posix';
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes, PyString } from '../../python/pyValues';
-import { boundValue, callArguments, callName, stringValue } from '../../python/pyValues';
+import { boundValue, callArguments, callName, dictItem, stringValue } from '../../python/pyValues';
 import { isUri, normalizePath } from '../../io/paths';
 import type { TaskInfo } from './airflowDags';
 import { callableDef, hookSql } from './airflowHooks';
@@ -102,7 +102,6 @@ function dialectOf(task: TaskInfo, ctx: SqlContext): string {
   return ctx.defaultDialect;
 }
 
-/** `{"query": {"query": "..."}}` (or a variable bound to it): the value at the key path. */
 /**
  * `.partial(...).expand_kwargs([{"sql": "…"}, …])`: each mapped instance's SQL, when the list of
  * keyword dicts is written in the code; otherwise (an upstream task's result, say) the argument
@@ -128,21 +127,11 @@ function expandKwargsSql(task: TaskInfo, scopes: PyScopes): { sql: PyNode[]; unk
   return out;
 }
 
-export function dictPath(node: PyNode | undefined, keys: string[], scopes: PyScopes, depth = 0): PyNode | undefined {
-  if (!node || depth > 8) return undefined;
-  if (node.type === 'identifier') return dictPath(scopes.lookup(node.text, node), keys, scopes, depth + 1);
-  if (!keys.length) return node;
-  if (node.type === 'dictionary') {
-    for (const pair of node.namedChildren) {
-      if (pair?.type !== 'pair') continue;
-      if (stringValue(pair.childForFieldName('key'), scopes)?.value === keys[0]) return dictPath(pair.childForFieldName('value') ?? undefined, keys.slice(1), scopes, depth + 1);
-    }
-  }
-  if (node.type === 'call' && callName(node) === 'dict') {
-    const v = callArguments(node).keywords.get(keys[0]);
-    return v ? dictPath(v, keys.slice(1), scopes, depth + 1) : undefined;
-  }
-  return undefined;
+/** `{"query": {"query": "..."}}` (or a variable bound to it): the value at the key path. */
+export function dictPath(node: PyNode | undefined, keys: string[], scopes: PyScopes): PyNode | undefined {
+  let n = boundValue(node, scopes);
+  for (const key of keys) n = boundValue(dictItem(n, key, scopes), scopes);
+  return n;
 }
 
 /**

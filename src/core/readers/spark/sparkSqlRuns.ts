@@ -3,6 +3,7 @@
 import type { Location, Relation, UpstreamRef } from '../../model';
 import type { PyNode } from '../../python/pythonParser';
 import { scanTableReferences } from '../../sql/tolerantScan';
+import type { TableReference } from '../../sql/tolerantScan';
 import { relationKey } from '../../sql/queryIr';
 import type { Frame, Source } from './sparkFrames';
 import type { SparkWrite } from './sparkWrites';
@@ -40,19 +41,24 @@ export class SqlRuns {
 
   /** SQL the job runs at `node`: recorded once (a function's body is read at each call), its writes the job's. */
   run(node: PyNode, sql: string, viaVariable: boolean, file?: SparkSql['file']): Source[] {
+    const refs = scanTableReferences(sql, 0); // scanned once for the record, the writes and the reads
     const key = `${node.id}|${sql}`;
-    if (!this.seen.has(key)) this.sqls.push({ sql, viaVariable, file, views: this.viewsIn(sql) });
+    if (!this.seen.has(key)) this.sqls.push({ sql, viaVariable, file, views: this.viewsIn(refs) });
     this.seen.add(key);
-    for (const ref of scanTableReferences(sql, 0)) {
+    for (const ref of refs) {
       if (ref.role === 'write') this.host.writes.push({ target: { kind: 'relation', relation: ref.relation }, location: this.host.at(node) });
     }
-    return this.sources(sql, true);
+    return this.readSources(refs, true);
   }
 
   /** Relations a query reads; a temporary view stands for the frames it was made from. */
   sources(sql: string, viaSql = false): Source[] {
+    return this.readSources(scanTableReferences(sql, 0), viaSql);
+  }
+
+  private readSources(refs: TableReference[], viaSql: boolean): Source[] {
     const out: Source[] = [];
-    for (const ref of scanTableReferences(sql, 0)) {
+    for (const ref of refs) {
       if (ref.role !== 'read') continue;
       const view = this.views.get(relationKey(ref.relation));
       if (view) out.push(...view.sources);
@@ -65,9 +71,9 @@ export class SqlRuns {
    * The temporary views a query reads, for its column lineage: a view of one dataset passed
    * through is that dataset; any other (a join, a select) has no single upstream.
    */
-  private viewsIn(sql: string): SparkSql['views'] {
+  private viewsIn(refs: TableReference[]): SparkSql['views'] {
     const out: SparkSql['views'] = [];
-    for (const ref of scanTableReferences(sql, 0)) {
+    for (const ref of refs) {
       const view = ref.role === 'read' ? this.views.get(relationKey(ref.relation)) : undefined;
       if (view) out.push({ relation: ref.relation, upstream: view.sources.length === 1 ? view.sources[0].ref : undefined });
     }
