@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const base: IndexOptions = { workerScript, ...(workers === undefined ? {} : { workers }) };
 
   // 1. Table graph only.
-  const table = await phase(() => createLineageIndex(fs, { tableGraphOnly: true }));
+  const table = await phase(() => createLineageIndex(fs, { ...base, tableGraphOnly: true }));
   const tableHeap = heapAfterGc();
   const tableAssets = table.value.assets.assets.length;
   const tableHash = resultHash(table.value);

@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import * as os from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { WorkerPool } from '../../src/core/workers/workerPool';
 import { unpackAnalysis } from '../../src/core/cache/packedAnalysis';
 import type { PythonJob } from '../../src/core/readers/pythonFileReader';
@@ -83,4 +85,49 @@ test('Python files read in the workers give the same facts as on this thread, wi
   assert.ok(inlineReads.includes('1 dags/sql/a1.sql') && inlineReads.includes('0 jobs/q0.sql'));
   assert.equal(inline[1].queries.find((q) => q.path === 'dags/sql/a1.sql')?.ownerId, 'dag:d1');
   assert.equal(inline[0].assets[0]?.id, 'spark_job:job0');
+});
+
+// A worker that starts the real worker only once `gate` exists, so the test decides when the
+// chunk it holds comes back.
+function gatedWorker(dir: string, gate: string): string {
+  const script = path.join(dir, 'gated-worker.js');
+  const real = path.join(__dirname, '..', 'parseWorker.js');
+  writeFileSync(script, `const fs = require('fs');\nconst wait = setInterval(() => { if (fs.existsSync(${JSON.stringify(gate)})) { clearInterval(wait); require(${JSON.stringify(real)}); } }, 5);\n`);
+  return script;
+}
+
+test('lend(): this thread takes every queued background chunk, and the one a worker holds still comes back', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dl-pool-'));
+  const gate = path.join(dir, 'go');
+  const pool = new WorkerPool({ workerScript: gatedWorker(dir, gate), workers: 1 });
+  let settled = false;
+  const asked = new Set<number>();
+  const run = pool.run('python', pythonJobs, { background: true, readFile: async (p, job) => (asked.add(job), sqlFiles.get(p)) });
+  void run.then(() => (settled = true));
+  await pool.lend();
+  // The worker has not started yet, so its chunk is outstanding: lend() did not wait for it, and
+  // read all the other files here (every job asks for one .sql file; a chunk is ~35 jobs).
+  assert.equal(settled, false);
+  assert.ok(asked.size >= 150 && asked.size < pythonJobs.length, `${asked.size} jobs read before the worker started`);
+  writeFileSync(gate, '');
+  const viaBoth = await run;
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+  const inline = await new WorkerPool({}).run('python', pythonJobs, { readFile: async (p) => sqlFiles.get(p) });
+  assert.deepEqual(viaBoth, inline);
+  assert.equal(viaBoth[0].assets[0]?.id, 'spark_job:job0');
+});
+
+test('background work without workers waits for this thread to be free, then runs in order', async () => {
+  const pool = new WorkerPool({});
+  const started: number[] = [];
+  const jobs = pythonJobs.slice(0, 4);
+  const run = pool.run('python', jobs, { background: true, readFile: async (p, job) => (started.push(job), sqlFiles.get(p)) });
+  for (let i = 0; i < 20; i++) await Promise.resolve(); // the caller's own work, in microtasks
+  assert.deepEqual(started, []);
+  await pool.lend();
+  assert.deepEqual(started, [0, 1, 2, 3]);
+  assert.deepEqual(await run, await new WorkerPool({}).run('python', jobs, { readFile: async (p) => sqlFiles.get(p) }));
+  // With nobody lending, it still runs on the next turn of the event loop.
+  assert.equal((await new WorkerPool({}).run('python', jobs, { background: true, readFile: async (p) => sqlFiles.get(p) })).length, 4);
 });

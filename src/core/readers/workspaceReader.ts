@@ -24,13 +24,14 @@ export interface WorkspaceFacts {
 type Read = (path: string, skipped?: Diagnostic[]) => Promise<string | undefined>;
 
 /**
- * Airflow DAGs and Spark jobs among the Python files, read in the workers (as background work,
- * while this thread reads the dbt projects). A text check that never skips a file a reader would
- * find something in (pythonReadersFor) skips the rest before anything is parsed. Each file's
- * skipped-file diagnostics are kept apart and returned in file order, so they come out as if the
- * files had been read one after another.
+ * Airflow DAGs and Spark jobs among the Python files, queued in `pool` as background work: the
+ * texts are read and the jobs queued before the dbt projects are read, so the workers parse them
+ * alongside that reading (queued after it, they used to wait for it to finish). A text check
+ * that never skips a file a reader would find something in (pythonReadersFor) skips the rest
+ * before anything is parsed. Each file's skipped-file diagnostics are kept apart and returned in
+ * file order, so they come out as if the files had been read one after another.
  */
-async function readPythonFiles(all: string[], read: Read, dialect: string, pool: WorkerPool): Promise<{ files: FileFacts[]; skipped: Diagnostic[] }> {
+async function queuePythonFiles(all: string[], read: Read, dialect: string, pool: WorkerPool): Promise<{ files: Promise<FileFacts[]>; skipped: Diagnostic[] }> {
   const jobs: PythonJob[] = [];
   const skippedBy: Diagnostic[][] = []; // per Python file, in order
   const skippedByJob: Diagnostic[][] = [];
@@ -44,8 +45,16 @@ async function readPythonFiles(all: string[], read: Read, dialect: string, pool:
     jobs.push({ path, text: text as string, readers, dialect });
     skippedByJob.push(skipped);
   }
-  const files = await pool.run('python', jobs, { background: true, readFile: (p, job) => read(p, skippedByJob[job]) });
+  const results = pool.run('python', jobs, { background: true, readFile: (p, job) => read(p, skippedByJob[job]) });
+  // A task that failed even when redone on this thread has no result (see WorkerPool): the file
+  // gets a diagnostic instead of being dropped in silence.
+  const files = results.then((facts) => facts.map((f, i) => f ?? unread(jobs[i].path)));
+  files.catch(() => undefined); // awaited once the dbt projects are read; not unhandled until then
   return { files, skipped: skippedBy.flat() };
+}
+
+function unread(path: string): FileFacts {
+  return { path, assets: [], changes: [], queries: [], diagnostics: [{ path, line: 1, severity: 'warning', code: 'python-read', message: 'Python file not read: its reader failed' }] };
 }
 
 /** Reads a workspace file as text; one over the size limit or binary is skipped with a diagnostic. */
@@ -71,8 +80,8 @@ export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialec
   const skipped: Diagnostic[] = [];
   const read = textReader(fs, opts.maxFileSize, skipped);
   const dialect = normalizeDialect(opts.dialect);
-  // Started first: the workers read the Python files while this thread reads the dbt projects.
-  const python = readPythonFiles(all, read, opts.dialect ?? 'postgres', pool);
+  // Queued first: the workers read the Python files while this thread reads the dbt projects.
+  const python = await queuePythonFiles(all, read, opts.dialect ?? 'postgres', pool);
   const dbt = await readDbtWorkspace(all, read, opts.dialect ?? 'postgres', pool);
   const files: FileFacts[] = [...dbt.files];
   const lineageYaml = all.find((f) => f === LINEAGE_YAML || f === 'lineage.yaml');
@@ -85,9 +94,10 @@ export async function readWorkspaceFacts(fs: WorkspaceFileSystem, opts: { dialec
     const text = await read(path);
     if (text !== undefined) files.push(readSqlFile(path, text, dialect));
   }
-  const py = await python;
-  files.push(...py.files);
-  skipped.push(...py.skipped);
+  // Done with its own reading, this thread takes the Python files no worker has taken yet.
+  await pool.lend();
+  files.push(...(await python.files));
+  skipped.push(...python.skipped);
   // DAGs read one file each: a dbt run selecting models by path or tag is resolved here, where
   // the dbt projects' models are known.
   resolveDagSelectors(files, dbt.projects.map((s) => s.project));

@@ -104,7 +104,15 @@ export class WorkerPool {
     const services = (input: number): TaskServices => (read ? { readFile: (p) => read(p, input) } : NO_SERVICES);
     const weights = inputs.map(weightOf);
     const total = weights.reduce((a, b) => a + b, 0);
-    if (!this.opts.workerScript || total < INLINE_BELOW) return runHere(kind, inputs, services) as Promise<TaskOutput<K>[]>;
+    if (!this.opts.workerScript || total < INLINE_BELOW) {
+      if (!opts.background) return runHere(kind, inputs, services) as Promise<TaskOutput<K>[]>;
+      // Background work for this thread waits until it is free (lend(), or else the next turn of
+      // the event loop) rather than interleaving with the caller's own work at every await: the
+      // Python files are then read after the dbt projects, one at a time, as before workers.
+      const done = new Promise<unknown[]>((resolve) => this.background.push({ kind, items: inputs, services, done: resolve }));
+      setImmediate(() => void this.lend());
+      return done as Promise<TaskOutput<K>[]>;
+    }
     this.start(Math.ceil(total / CHUNK));
     const parts: Promise<unknown[]>[] = [];
     const queue = opts.background ? this.background : this.queue;
@@ -126,6 +134,16 @@ export class WorkerPool {
    */
   warm(expectedWork: number): void {
     if (this.opts.workerScript && expectedWork >= INLINE_BELOW) this.start(Math.ceil(expectedWork / CHUNK));
+  }
+
+  /**
+   * This thread runs the queued background chunks, one at a time, until none is left: for a
+   * caller done with its own work that would otherwise only wait for the workers (the table
+   * phase: the workers read the Python files while the dbt projects are read here, then this
+   * thread joins them). Chunks a worker already holds are still awaited through run().
+   */
+  async lend(): Promise<void> {
+    for (let c = this.background.shift(); c; c = this.background.shift()) c.done(await runInline(c));
   }
 
   async close(): Promise<void> {
