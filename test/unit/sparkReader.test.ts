@@ -194,6 +194,8 @@ res.writeTo("cat.mart.res_v2").createOrReplace()
   assert.deepEqual(refs(asset(facts, 'table:mart.abc')), ['name:spark_job:job * identity inferred -> *'.replace('job:job', 'job:joins')]);
 });
 
+const within = (text: string, part: string) => ({ start: text.indexOf(part), end: text.indexOf(part) + part.length });
+
 test('spark.sql: inline, through a variable, a .sql file; SQL that writes', async () => {
   const src = `from pyspark.sql import SparkSession
 spark = SparkSession.builder.appName("sql_job").getOrCreate()
@@ -213,8 +215,9 @@ df.write.format("parquet").save("out/names")
   assert.deepEqual(refs(job), []);
   assert.deepEqual(facts.queries, [
     // Through the QUERY constant: string-built SQL, so its references are inferred (warnings).
-    { path: 'jobs/sql_job.py', originalText: src, sql: 'select o.id, c.name from raw.orders o join raw.customers c on o.cid = c.id', dialect: 'spark', ownerId: id, inferred: true },
-    { path: 'jobs/sql_job.py', originalText: src, sql: 'insert into mart.daily select * from raw.events', dialect: 'spark', ownerId: id },
+    // Each with where its string is, for the positions of its words (of the constant, for QUERY).
+    { path: 'jobs/sql_job.py', originalText: src, sql: 'select o.id, c.name from raw.orders o join raw.customers c on o.cid = c.id', dialect: 'spark', ownerId: id, inferred: true, range: within(src, 'select o.id, c.name from raw.orders o join raw.customers c on o.cid = c.id') },
+    { path: 'jobs/sql_job.py', originalText: src, sql: 'insert into mart.daily select * from raw.events', dialect: 'spark', ownerId: id, range: within(src, 'insert into mart.daily select * from raw.events') },
     { path: 'jobs/sql/extra.sql', originalText: 'select x from raw.extra', sql: 'select x from raw.extra', dialect: 'spark', ownerId: id },
   ]);
   assert.deepEqual(asset(facts, 'table:mart.daily').upstream, [{ kind: 'name', name: id }]);

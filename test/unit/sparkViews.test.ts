@@ -44,3 +44,34 @@ test('spark.sql reading temporary views: no table is invented, and a view of one
   assert.ok(reads.includes('amount→total') && reads.includes('customer_id→customer_id'), reads.join(', '));
   assert.deepEqual(formatTree(index.lineage(index.get('spark_job:joined')!, 'upstream', 3).graph, 'upstream'), ['[SPARK_JOB] joined', ' └── [TABLE] raw.customers', ' └── [TABLE] raw.orders']);
 });
+
+test('spark.sql in a string: references point into the string, and a view of a join is not checked against the job', async () => {
+  const sqlLine = 'res = spark.sql("SELECT customer_id, SUM(amount) AS total FROM v GROUP BY customer_id")';
+  const index = await createLineageIndex(
+    new MemoryFileSystem({
+      'jobs/one.py': lines(
+        'from pyspark.sql import SparkSession',
+        'spark = SparkSession.builder.appName("one").getOrCreate()',
+        'spark.table("raw.orders").createOrReplaceTempView("v")',
+        sqlLine,
+        'res.write.saveAsTable("mart.one")',
+      ),
+      'jobs/two.py': lines(
+        'from pyspark.sql import SparkSession',
+        'spark = SparkSession.builder.appName("two").getOrCreate()',
+        'spark.table("raw.orders").join(spark.table("raw.customers"), "customer_id").createOrReplaceTempView("v")',
+        sqlLine,
+        'res.write.saveAsTable("mart.two")',
+      ),
+    }),
+  );
+  // Before, the words were searched in the whole Python file, whose quotes made the SQL one quoted
+  // name: the reference fell back to the appName line (2:9).
+  const amount = index.graph.referencesTo('table:raw.orders').find((r) => r.consumer === 'spark_job:one' && r.column === 'amount');
+  assert.deepEqual(amount?.locations, [{ path: 'jobs/one.py', line: 4, column: sqlLine.indexOf('amount') + 1 }]);
+  // The view of the join stands for the job itself, whose columns are this query's outputs:
+  // "amount" is not one of them, which was reported as 'column "amount" does not exist in two'.
+  assert.deepEqual(index.diagnostics.filter((d) => d.code === 'unknown-column'), []);
+  const affected = index.impact(index.get('table:raw.orders')!, [{ type: 'column_rename', from: 'amount', to: 'amt' }]).affected_assets;
+  assert.ok(affected.some((a) => a.id === 'spark_job:two'), 'the job reading through the view is still affected');
+});

@@ -288,12 +288,14 @@ class JobResolver {
     this.checkUnknownColumns(consumer, res, range);
   }
 
-  // A column the query names that its upstream, whose columns are fully known, does not have.
+  // A column the query names that its upstream, whose columns are fully known, does not have. A
+  // relation standing for the consumer itself (a Spark temp view made from a join stands for the
+  // job) is not checked: the consumer's columns are this query's outputs, not what it reads.
   private checkUnknownColumns(consumer: Asset, res: ResolvedQuery, range: number[]): void {
     for (const s of res.references) {
       if (s.inferred) continue;
       const up = this.upstreamAsset(s.relation);
-      if (!up || !up.columnsComplete || up.columns.some((c) => c.name.toLowerCase() === s.column.toLowerCase())) continue;
+      if (!up || up.id === consumer.id || !up.columnsComplete || up.columns.some((c) => c.name.toLowerCase() === s.column.toLowerCase())) continue;
       const at = this.identifiers.find(s.column, range[0], range[1])[0] ?? fallbackLocation(consumer, this.job.path)[0];
       this.fx.diagnostic({ path: at.path, line: at.line, column: at.column, severity: 'warning', code: 'unknown-column', message: `column "${s.column}" does not exist in ${up.name}` });
     }

@@ -3,6 +3,7 @@
 // Datasets, other DAGs) is upstream of the DAG, and the SQL its tasks run is a QuerySource owned
 // by the DAG, so column references name the DAG. Its tasks are assets under it that carry only
 // task-to-task dependencies, so a task never shows up as an extra affected asset.
+import { spanOf } from '../../python/literalRanges';
 import * as posix from 'node:path/posix';
 import type { AssetFact, FileFacts, Location, UpstreamRef } from '../../model';
 import type { PyNode, PyTree } from '../../python/pythonParser';
@@ -158,8 +159,8 @@ async function readDag(dag: DagInfo, deps: [TaskInfo, TaskInfo][], rc: ReadConte
       if (s.file) out.queries.push({ path: s.file, originalText: s.fileText ?? s.sql, sql: s.sql, dialect: s.dialect, ownerId: dagId, ...inferred });
       else {
         // Positions are searched only inside the SQL string, not in the Python around it.
-        const range = s.ranges.length ? { range: { start: Math.min(...s.ranges.map((r) => r.start)), end: Math.max(...s.ranges.map((r) => r.end)) } } : {};
-        out.queries.push({ path, originalText: rc.text, sql: s.sql, dialect: s.dialect, ownerId: dagId, ...range, ...inferred });
+        const range = spanOf(s.ranges);
+        out.queries.push({ path, originalText: rc.text, sql: s.sql, dialect: s.dialect, ownerId: dagId, ...(range && { range }), ...inferred });
       }
       for (const r of sqlReads(s.sql)) addUp(r);
       // A Variable or dag_run.conf value in the SQL is known only when the task runs: the name is

@@ -7,6 +7,7 @@ import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes, PyString } from '../../python/pyValues';
 import { boundValue, callArguments, callName, dictItem, stringValue } from '../../python/pyValues';
 import { isUri, normalizePath } from '../../io/paths';
+import { literalRanges } from '../../python/literalRanges';
 import type { TaskInfo } from './airflowDags';
 import { callableDef, hookSql } from './airflowHooks';
 
@@ -195,30 +196,6 @@ async function findSqlFile(file: string, ctx: SqlContext): Promise<{ path: strin
     if (text !== undefined) return { path: c, text };
   }
   return undefined;
-}
-
-/** Offsets of the content of each string literal a value is built from. */
-export function literalRanges(node: PyNode | null | undefined, scopes: PyScopes, depth = 0): { start: number; end: number }[] {
-  // A value read from a config file (or a range()) is in a tree of its own: no place in this file.
-  if (!node || depth > 8 || node.treeNodes !== scopes.root.treeNodes) return [];
-  switch (node.type) {
-    case 'string': {
-      const start = node.namedChildren.find((c) => c?.type === 'string_start');
-      const end = node.namedChildren.find((c) => c?.type === 'string_end');
-      return [{ start: start?.endIndex ?? node.startIndex, end: end?.startIndex ?? node.endIndex }];
-    }
-    case 'identifier': {
-      const bound = scopes.lookup(node.text, node);
-      return bound && bound !== node ? literalRanges(bound, scopes, depth + 1) : [];
-    }
-    case 'concatenated_string':
-    case 'parenthesized_expression':
-      return node.namedChildren.flatMap((c) => literalRanges(c, scopes, depth + 1));
-    case 'binary_operator':
-      return [...literalRanges(node.childForFieldName('left'), scopes, depth + 1), ...literalRanges(node.childForFieldName('right'), scopes, depth + 1)];
-    default:
-      return [];
-  }
 }
 
 const DATE = '2024-01-01';

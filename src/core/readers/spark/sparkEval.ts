@@ -2,6 +2,7 @@
 // chains: the session (`SparkSession.builder…getOrCreate()`, or the `spark` notebooks provide),
 // readers (`spark.read.format(…).option(…)`), DataFrames, grouped data and writers. What the job
 // reads, writes and runs as SQL is collected on the way; column reads go to the RefSink.
+import { literalRanges, spanOf } from '../../python/literalRanges';
 import type { Location, UpstreamRef } from '../../model';
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
@@ -386,7 +387,8 @@ export class SparkEvaluator implements OpsContext {
       this.unknownArg(node, 'the SQL spark.sql() runs');
       return { kind: 'frame', frame: newFrame() };
     }
-    return { kind: 'frame', frame: newFrame(this.runs.run(node!, text, !!s?.viaVariable, file)) };
+    const range = s ? spanOf(literalRanges(node, this.scopes)) : undefined;
+    return { kind: 'frame', frame: newFrame(this.runs.run(node!, text, !!s?.viaVariable, file, range)) };
   }
 
   sqlSources(sql: string): Source[] {

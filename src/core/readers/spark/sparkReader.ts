@@ -107,7 +107,7 @@ function buildFacts(out: FileFacts, path: string, text: string, ev: SparkEvaluat
     // A temporary view is not a table: its name stands for its dataset, or for the job's own
     // frame (whose reads the job already has), never for an invented table of that name.
     const relations = q.views.length ? { relations: q.views.map((v) => ({ relation: v.relation, upstream: v.upstream ?? { kind: 'name' as const, name: id } })) } : {};
-    const source = q.file ? { path: q.file.path, originalText: q.file.text, sql: q.file.text } : { path, originalText: text, sql: q.sql };
+    const source = q.file ? { path: q.file.path, originalText: q.file.text, sql: q.file.text } : { path, originalText: text, sql: q.sql, ...(q.range && { range: q.range }) };
     out.queries.push({ ...source, dialect: 'spark', ownerId: id, ...inferred, ...relations });
   }
 }

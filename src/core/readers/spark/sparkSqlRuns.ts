@@ -13,6 +13,8 @@ export interface SparkSql {
   viaVariable: boolean;
   /** A .sql file the job runs, with its text. */
   file?: { path: string; text: string };
+  /** Where SQL written in the job's own strings is, so its words are found there (see literalRanges.ts). */
+  range?: { start: number; end: number };
   /** Temporary views the SQL reads: the one dataset each was made from, or none (the job's own frame). */
   views: { relation: Relation; upstream?: UpstreamRef }[];
 }
@@ -40,10 +42,10 @@ export class SqlRuns {
   }
 
   /** SQL the job runs at `node`: recorded once (a function's body is read at each call), its writes the job's. */
-  run(node: PyNode, sql: string, viaVariable: boolean, file?: SparkSql['file']): Source[] {
+  run(node: PyNode, sql: string, viaVariable: boolean, file?: SparkSql['file'], range?: SparkSql['range']): Source[] {
     const refs = scanTableReferences(sql, 0); // scanned once for the record, the writes and the reads
     const key = `${node.id}|${sql}`;
-    if (!this.seen.has(key)) this.sqls.push({ sql, viaVariable, file, views: this.viewsIn(refs) });
+    if (!this.seen.has(key)) this.sqls.push({ sql, viaVariable, file, ...(range && { range }), views: this.viewsIn(refs) });
     this.seen.add(key);
     for (const ref of refs) {
       if (ref.role === 'write') this.host.writes.push({ target: { kind: 'relation', relation: ref.relation }, location: this.host.at(node) });
