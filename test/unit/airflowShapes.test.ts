@@ -141,3 +141,23 @@ test('an Airflow 3 `@asset` function is a DAG of one task that updates the asset
     'task:report.build': [],
   });
 });
+
+test('a callable defined twice: the operator runs the `def` before it, as the file runs top to bottom', async () => {
+  const facts = await read(
+    src(
+      'from airflow import DAG',
+      'from airflow.operators.python import PythonOperator',
+      'from airflow.providers.postgres.hooks.postgres import PostgresHook',
+      'def archive():',
+      '    PostgresHook().run("insert into archive.old select * from marts.old_orders")',
+      'def archive():',
+      '    PostgresHook().run("insert into archive.orders select * from marts.fct_orders")',
+      'with DAG("etl", schedule=None) as dag:',
+      '    PythonOperator(task_id="archive", python_callable=archive)',
+      'def archive():',
+      '    PostgresHook().run("insert into archive.later select * from marts.later")',
+    ),
+  );
+  // Before, the first `def` in the file was taken (archive.old), which never runs.
+  assert.deepEqual(facts.queries.map((q) => q.sql), ['insert into archive.orders select * from marts.fct_orders']);
+});

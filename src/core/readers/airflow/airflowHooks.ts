@@ -32,12 +32,18 @@ export function hookSql(def: PyNode, scopes: PyScopes): HookSql[] {
   return out;
 }
 
-/** `PythonOperator(python_callable=fn)`: the `def fn` of the file, if it is there. */
+/**
+ * `PythonOperator(python_callable=fn)`: the `def fn` of the file, if it is there. A name defined
+ * twice is the last `def` before the operator, as the file runs top to bottom (the last one in the
+ * file when none comes before, as for an operator made inside a function called later).
+ */
 export function callableDef(callable: PyNode | undefined): PyNode | undefined {
   if (callable?.type !== 'identifier') return undefined;
   let root: PyNode = callable;
   while (root.parent) root = root.parent;
-  return root.descendantsOfType('function_definition').find((d) => d?.childForFieldName('name')?.text === callable.text) ?? undefined;
+  const defs = root.descendantsOfType('function_definition').filter((d): d is PyNode => d?.childForFieldName('name')?.text === callable.text);
+  const before = defs.filter((d) => d.startIndex < callable.startIndex);
+  return (before.length ? before : defs).at(-1);
 }
 
 function hookClass(receiver: PyNode | null | undefined, scopes: PyScopes): string | undefined {
