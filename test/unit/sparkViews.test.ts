@@ -69,9 +69,15 @@ test('spark.sql in a string: references point into the string, and a view of a j
   // name: the reference fell back to the appName line (2:9).
   const amount = index.graph.referencesTo('table:raw.orders').find((r) => r.consumer === 'spark_job:one' && r.column === 'amount');
   assert.deepEqual(amount?.locations, [{ path: 'jobs/one.py', line: 4, column: sqlLine.indexOf('amount') + 1 }]);
-  // The view of the join stands for the job itself, whose columns are this query's outputs:
+  // The view of the join was once the job itself, whose columns are this query's outputs:
   // "amount" is not one of them, which was reported as 'column "amount" does not exist in two'.
   assert.deepEqual(index.diagnostics.filter((d) => d.code === 'unknown-column'), []);
+  // Now it reads its two tables as a join written in SQL does: a column neither is known to have
+  // may come from either. Before, the reference was dropped and the job was only a warning.
+  const via = (table: string) => index.graph.referencesTo(table).filter((r) => r.consumer === 'spark_job:two' && r.column === 'amount');
+  assert.deepEqual(via('table:raw.orders').map((r) => [r.outputColumn, r.usage, r.confidence, r.locations[0].line]), [['total', 'aggregate', 'explicit', 4]]);
+  assert.equal(via('table:raw.customers').length, 1);
   const affected = index.impact(index.get('table:raw.orders')!, [{ type: 'column_rename', from: 'amount', to: 'amt' }]).affected_assets;
-  assert.ok(affected.some((a) => a.id === 'spark_job:two'), 'the job reading through the view is still affected');
+  assert.equal(affected.find((a) => a.id === 'spark_job:two')?.severity, 'breaking');
+  assert.ok(!index.assets.assets.some((a) => a.name.startsWith('datalineage_view')), 'the names the view is parsed with are not assets');
 });

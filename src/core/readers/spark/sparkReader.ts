@@ -14,6 +14,7 @@ import type { OutColumn, Source } from './sparkFrames';
 import { SparkEvaluator } from './sparkEval';
 import type { SparkWrite } from './sparkEval';
 import { findSqlFiles } from './sparkSqlFiles';
+import { viewSql } from './sparkViewSql';
 import { runtimeValue } from '../runtimeValues';
 
 export interface SparkReadOptions {
@@ -104,11 +105,13 @@ function buildFacts(out: FileFacts, path: string, text: string, ev: SparkEvaluat
   for (const q of ev.sqls) {
     // SQL built from variables (string-built SQL) yields warnings, not breaking references.
     const inferred = q.viaVariable ? { inferred: true } : {};
-    // A temporary view is not a table: its name stands for its dataset, or for the job's own
+    // A temporary view is not a table: its name stands for its datasets, or for the job's own
     // frame (whose reads the job already has), never for an invented table of that name.
-    const relations = q.views.length ? { relations: q.views.map((v) => ({ relation: v.relation, upstream: v.upstream ?? { kind: 'name' as const, name: id } })) } : {};
-    const source = q.file ? { path: q.file.path, originalText: q.file.text, sql: q.file.text } : { path, originalText: text, sql: q.sql, ...(q.range && { range: q.range }) };
-    out.queries.push({ ...source, dialect: 'spark', ownerId: id, ...inferred, ...relations });
+    const sql = q.file ? q.file.text : q.sql;
+    const viewed = q.views.length ? viewSql(sql, q.views, { kind: 'name', name: id }) : undefined;
+    const relations = viewed ? { relations: viewed.relations } : {};
+    const source = q.file ? { path: q.file.path, originalText: q.file.text } : { path, originalText: text, ...(q.range && { range: q.range }) };
+    out.queries.push({ ...source, sql: viewed?.sql ?? sql, dialect: 'spark', ownerId: id, ...inferred, ...relations });
   }
 }
 

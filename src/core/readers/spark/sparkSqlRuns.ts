@@ -1,11 +1,13 @@
 // The SQL a Spark job runs (`spark.sql("…")`, a .sql file it opens) and the temporary views that
 // SQL can read: a view is not a table but the frame it was made from (`createOrReplaceTempView`).
-import type { Location, Relation, UpstreamRef } from '../../model';
+import type { Location, UpstreamRef } from '../../model';
 import type { PyNode } from '../../python/pythonParser';
 import { scanTableReferences } from '../../sql/tolerantScan';
 import type { TableReference } from '../../sql/tolerantScan';
 import { relationKey } from '../../sql/queryIr';
 import type { Frame, Source } from './sparkFrames';
+import { upstreamKey } from './sparkFrames';
+import type { ViewRead } from './sparkViewSql';
 import type { SparkWrite } from './sparkWrites';
 
 export interface SparkSql {
@@ -15,8 +17,8 @@ export interface SparkSql {
   file?: { path: string; text: string };
   /** Where SQL written in the job's own strings is, so its words are found there (see literalRanges.ts). */
   range?: { start: number; end: number };
-  /** Temporary views the SQL reads: the one dataset each was made from, or none (the job's own frame). */
-  views: { relation: Relation; upstream?: UpstreamRef }[];
+  /** Temporary views the SQL reads, each with the datasets it was made from. */
+  views: ViewRead[];
 }
 
 interface Host {
@@ -69,15 +71,15 @@ export class SqlRuns {
     return out;
   }
 
-  /**
-   * The temporary views a query reads, for its column lineage: a view of one dataset passed
-   * through is that dataset; any other (a join, a select) has no single upstream.
-   */
+  /** The temporary views a query reads and their datasets, for its column lineage (see sparkViewSql.ts). */
   private viewsIn(refs: TableReference[]): SparkSql['views'] {
     const out: SparkSql['views'] = [];
     for (const ref of refs) {
       const view = ref.role === 'read' ? this.views.get(relationKey(ref.relation)) : undefined;
-      if (view) out.push({ relation: ref.relation, upstream: view.sources.length === 1 ? view.sources[0].ref : undefined });
+      if (!view) continue;
+      // A self-join names one dataset twice: it is one upstream.
+      const sources = new Map(view.sources.map((s) => [upstreamKey(s.ref), s.ref]));
+      out.push({ relation: ref.relation, sources: [...sources.values()] });
     }
     return out;
   }
