@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { viewSql } from '../../src/core/readers/spark/sparkViewSql';
 import type { UpstreamRef } from '../../src/core/model';
+import { read } from './sparkTestKit';
 
 const table = (schema: string, name: string): UpstreamRef => ({ kind: 'relation', relation: { schema, name } });
 const file: UpstreamRef = { kind: 'path', path: 'data/events.parquet' };
@@ -35,4 +36,19 @@ test('where no CTE can go, or the name needs quoting, the view stands for the jo
   assert.deepEqual(viewSql('select 1 from g.v', [{ relation: { schema: 'g', name: 'v' }, sources: views[0].sources }], job).relations, [{ relation: { schema: 'g', name: 'v' }, upstream: job }]);
   // A view the reader could not trace to any dataset is the job's own frame.
   assert.deepEqual(viewSql('select 1 from v', [{ relation: { name: 'v' }, sources: [] }], job).relations, [{ relation: { name: 'v' }, upstream: job }]);
+});
+
+test('the Spark reader gives a view read twice (a self-join) one CTE', async () => {
+  const facts = await read(
+    [
+      'from pyspark.sql import SparkSession',
+      'spark = SparkSession.builder.appName("j").getOrCreate()',
+      'spark.table("raw.a").join(spark.table("raw.b"), "id").createOrReplaceTempView("v")',
+      'spark.sql("SELECT x.id, y.n FROM v x JOIN v y ON x.p = y.id").write.saveAsTable("mart.s")',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    facts.queries.map((q) => [q.sql, q.relations?.map((r) => r.relation.name)]),
+    [['WITH v AS (SELECT * FROM datalineage_view_1, datalineage_view_2) SELECT x.id, y.n FROM v x JOIN v y ON x.p = y.id', ['datalineage_view_1', 'datalineage_view_2']]],
+  );
 });

@@ -63,8 +63,17 @@ test('spark.sql in a string: references point into the string, and a view of a j
         sqlLine,
         'res.write.saveAsTable("mart.two")',
       ),
+      'jobs/three.py': lines(
+        'from pyspark.sql import SparkSession',
+        'spark = SparkSession.builder.appName("three").getOrCreate()',
+        'spark.table("raw.orders").join(spark.table("raw.customers"), "customer_id").createOrReplaceTempView("v")',
+        'spark.sql("SELECT a.customer_id, b.amount FROM v a JOIN v b ON a.referrer = b.customer_id").write.saveAsTable("mart.three")',
+      ),
     }),
   );
+  // A view read twice (a self-join) reads its tables like any other view.
+  assert.deepEqual(index.diagnostics.filter((d) => d.path === 'jobs/three.py'), []);
+  assert.ok(index.graph.referencesTo('table:raw.orders').some((r) => r.consumer === 'spark_job:three' && r.column === 'amount' && r.outputColumn === 'amount'));
   // Before, the words were searched in the whole Python file, whose quotes made the SQL one quoted
   // name: the reference fell back to the appName line (2:9).
   const amount = index.graph.referencesTo('table:raw.orders').find((r) => r.consumer === 'spark_job:one' && r.column === 'amount');

@@ -74,9 +74,12 @@ export class SqlRuns {
   /** The temporary views a query reads and their datasets, for its column lineage (see sparkViewSql.ts). */
   private viewsIn(refs: TableReference[]): SparkSql['views'] {
     const out: SparkSql['views'] = [];
+    const seen = new Set<string>(); // a view read twice (`v a JOIN v b`) is one CTE
     for (const ref of refs) {
-      const view = ref.role === 'read' ? this.views.get(relationKey(ref.relation)) : undefined;
+      const key = relationKey(ref.relation);
+      const view = ref.role === 'read' && !seen.has(key) ? this.views.get(key) : undefined;
       if (!view) continue;
+      seen.add(key);
       // A self-join names one dataset twice: it is one upstream.
       const sources = new Map(view.sources.map((s) => [upstreamKey(s.ref), s.ref]));
       out.push({ relation: ref.relation, sources: [...sources.values()] });
