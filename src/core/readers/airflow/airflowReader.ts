@@ -3,10 +3,10 @@
 // Datasets, other DAGs) is upstream of the DAG, and the SQL its tasks run is a QuerySource owned
 // by the DAG, so column references name the DAG. Its tasks are assets under it that carry only
 // task-to-task dependencies, so a task never shows up as an extra affected asset.
-import { spanOf } from '../../python/literalRanges';
 import * as posix from 'node:path/posix';
 import type { AssetFact, FileFacts, Location, UpstreamRef } from '../../model';
 import type { PyNode, PyTree } from '../../python/pythonParser';
+import { spanOf } from '../../python/literalRanges';
 import { initPython, parsePython, pythonUnavailable, syntaxErrors } from '../../python/pythonParser';
 import { PyScopes, callArguments, positionOf, stringValue } from '../../python/pyValues';
 import { fileAssetId, normalizePath } from '../../io/paths';

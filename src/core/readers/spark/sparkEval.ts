@@ -2,10 +2,10 @@
 // chains: the session (`SparkSession.builder…getOrCreate()`, or the `spark` notebooks provide),
 // readers (`spark.read.format(…).option(…)`), DataFrames, grouped data and writers. What the job
 // reads, writes and runs as SQL is collected on the way; column reads go to the RefSink.
-import { literalRanges, spanOf } from '../../python/literalRanges';
 import type { Location, UpstreamRef } from '../../model';
 import type { PyNode } from '../../python/pythonParser';
 import type { PyScopes } from '../../python/pyValues';
+import { literalRanges, spanOf } from '../../python/literalRanges';
 import { callArguments, positionOf, stringValue } from '../../python/pyValues';
 import type { Frame, RefSink, Source } from './sparkFrames';
 import { newFrame, upstreamKey } from './sparkFrames';

@@ -107,11 +107,11 @@ function buildFacts(out: FileFacts, path: string, text: string, ev: SparkEvaluat
     const inferred = q.viaVariable ? { inferred: true } : {};
     // A temporary view is not a table: its name stands for its datasets, or for the job's own
     // frame (whose reads the job already has), never for an invented table of that name.
-    const sql = q.file ? q.file.text : q.sql;
-    const viewed = q.views.length ? viewSql(sql, q.views, { kind: 'name', name: id }) : undefined;
+    // q.sql is the text run, a .sql file's too.
+    const viewed = q.views.length ? viewSql(q.sql, q.views, { kind: 'name', name: id }) : undefined;
     const relations = viewed ? { relations: viewed.relations } : {};
     const source = q.file ? { path: q.file.path, originalText: q.file.text } : { path, originalText: text, ...(q.range && { range: q.range }) };
-    out.queries.push({ ...source, sql: viewed?.sql ?? sql, dialect: 'spark', ownerId: id, ...inferred, ...relations });
+    out.queries.push({ ...source, sql: viewed?.sql ?? q.sql, dialect: 'spark', ownerId: id, ...inferred, ...relations });
   }
 }
 
